@@ -1,0 +1,154 @@
+//! The command line: one module per subcommand.
+
+mod check;
+mod hint;
+mod list;
+mod reset;
+mod verify;
+mod watch;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+use crate::check::compile::SourceTree;
+use crate::check::sandbox::Limits;
+use crate::check::Checker;
+use crate::registry::{Exercise, Registry};
+use crate::state::State;
+use crate::term::{self, ColorChoice};
+use crate::workspace::Workspace;
+
+/// Learn how Python manages memory by building it in Rust.
+///
+/// Run `memlings` with no command to start the workbook: it shows the
+/// current exercise, checks it each time you save, and moves on when it
+/// passes. The book is in `book/` (`mdbook serve book --open`).
+#[derive(Debug, Parser)]
+#[command(name = "memlings", version, about, long_about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// When to use colors (NO_COLOR is honored under `auto`)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Seconds a check may run once compiled, unless its exercise asks for more
+    #[arg(long, global = true, value_name = "SECS", default_value_t = crate::registry::DEFAULT_TIME_LIMIT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub time_limit: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Work through the exercises: check on every save, move on when one passes
+    Watch {
+        /// Check when you press Enter instead of watching files (for file
+        /// systems where watching does not work, such as some network drives)
+        #[arg(long)]
+        manual: bool,
+    },
+    /// Show every exercise, done or pending, and your progress
+    List,
+    /// Check one exercise (the current one if no name is given)
+    #[command(visible_alias = "run")]
+    Check {
+        /// The exercise to check
+        name: Option<String>,
+        /// Check every exercise and update your progress
+        #[arg(long, conflicts_with = "name")]
+        all: bool,
+    },
+    /// Show the hint for an exercise (the current one if no name is given)
+    Hint { name: Option<String> },
+    /// Restore an exercise to its original; your version is kept as a backup
+    Reset { name: String },
+    /// For authors and CI: prove every exercise is complete and consistent
+    Verify {
+        /// Rewrite runner/pristine.toml from the exercise files as they are
+        #[arg(long)]
+        update_pristine: bool,
+    },
+}
+
+/// What every command starts from.
+pub struct Session {
+    pub ws: Workspace,
+    pub registry: Registry,
+    pub limits: Limits,
+    pub color: bool,
+}
+
+impl Session {
+    fn open(cli: &Cli) -> Result<Session> {
+        let cwd = std::env::current_dir()?;
+        let ws = Workspace::discover(&cwd)?;
+        let registry = Registry::load(&ws.registry())?;
+        Ok(Session {
+            ws,
+            registry,
+            limits: Limits {
+                time: Duration::from_secs(cli.time_limit),
+                ..Limits::default()
+            },
+            color: colored::control::SHOULD_COLORIZE.should_colorize(),
+        })
+    }
+
+    pub fn checker(&self, tree: SourceTree) -> Checker<'_> {
+        Checker {
+            ws: &self.ws,
+            registry: &self.registry,
+            tree,
+            limits: self.limits,
+            color: self.color,
+        }
+    }
+
+    pub fn learner_checker(&self) -> Checker<'_> {
+        self.checker(SourceTree::exercises(&self.ws))
+    }
+
+    pub fn load_state(&self) -> State {
+        let (state, warning) = State::load(&self.ws, &self.registry);
+        if let Some(warning) = warning {
+            term::warn(&warning);
+        }
+        state
+    }
+
+    /// The exercise a command names, or the current one.
+    pub fn pick<'s>(&'s self, name: Option<&str>, state: &State) -> Result<&'s Exercise> {
+        match name {
+            Some(name) => Ok(self.registry.get(name)?),
+            None => Ok(&self.registry.exercises[state.current]),
+        }
+    }
+
+    /// Fails with a clear message when the learner's exercise file is gone.
+    pub fn require_file(&self, ex: &Exercise) -> Result<()> {
+        if !self.ws.exercise_file(ex).is_file() {
+            return Err(crate::error::UserError::MissingExerciseFile {
+                name: ex.name.clone(),
+                path: ex.exercise_rel().into(),
+            }
+            .into());
+        }
+        Ok(())
+    }
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let session = Session::open(&cli)?;
+    match cli.command.unwrap_or(Command::Watch { manual: false }) {
+        Command::Watch { manual } => watch::run(&session, manual),
+        Command::List => list::run(&session),
+        Command::Check { name, all } => check::run(&session, name.as_deref(), all),
+        Command::Hint { name } => hint::run(&session, name.as_deref()),
+        Command::Reset { name } => reset::run(&session, &name),
+        Command::Verify { update_pristine } => verify::run(&session, update_pristine),
+    }
+}

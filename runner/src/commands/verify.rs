@@ -1,0 +1,316 @@
+//! `memlings verify`: the authors' and CI's proof that the workbook is whole.
+//! Every solution passes its check, every untouched exercise compiles and
+//! fails it, every registry entry has its files, hint, book section and
+//! snapshots, and nothing is left over that the registry does not name.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use colored::Colorize;
+
+use super::Session;
+use crate::check::compile::SourceTree;
+use crate::check::{render, CaseOutcome, Report, Verdict};
+use crate::registry::Exercise;
+use crate::{pristine, progress, snapshot};
+
+pub fn run(session: &Session, update_pristine: bool) -> Result<ExitCode> {
+    let mut problems = Vec::new();
+    if update_pristine {
+        pristine::save(&session.ws, &pristine::current(&session.ws, &session.registry)?)?;
+        println!("Rewrote {}.", pristine::LOCK);
+    }
+    for ex in &session.registry.exercises {
+        structure(session, ex, &mut problems);
+    }
+    manifests(session, &mut problems);
+    orphans(session, &mut problems);
+    pristine_ids(session, &mut problems);
+
+    // Only exercises whose files are all there can be compiled.
+    let complete: Vec<&Exercise> = session
+        .registry
+        .exercises
+        .iter()
+        .filter(|ex| {
+            session.ws.exercise_file(ex).is_file()
+                && session.ws.solution_file(ex).is_file()
+                && session.ws.check_file(ex).is_file()
+        })
+        .collect();
+    let bar = progress::bar(2 * complete.len() as u64, "verifying");
+    let solutions = session
+        .checker(SourceTree::solutions(&session.ws))
+        .check_many(&complete, |_| bar.inc(1))?;
+    let starters = session
+        .checker(SourceTree::exercises(&session.ws))
+        .check_many(&complete, |_| bar.inc(1))?;
+    bar.finish_and_clear();
+
+    for (ex, report) in complete.iter().zip(&solutions) {
+        solution_passes(ex, report, &mut problems);
+    }
+    for (ex, report) in complete.iter().zip(&starters) {
+        if report.verdict != Verdict::Failed {
+            problems.push(format!(
+                "{}: the untouched exercise must compile and fail its check, but: {}",
+                ex.exercise_rel(),
+                strip(&render::headline(report))
+            ));
+        }
+    }
+
+    let total = session.registry.exercises.len();
+    if problems.is_empty() {
+        println!(
+            "{} {total} exercises verified: solutions pass, starters fail, every file, hint, book section and snapshot is in place.",
+            "✓".green().bold()
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("{} {} problem(s) in {total} exercises:", "✗".red().bold(), problems.len());
+        for problem in &problems {
+            println!("  - {problem}");
+        }
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+fn structure(session: &Session, ex: &Exercise, problems: &mut Vec<String>) {
+    let ws = &session.ws;
+    for (what, rel) in [
+        ("exercise", ex.exercise_rel()),
+        ("solution", ex.solution_rel()),
+        ("check", ex.check_rel()),
+    ] {
+        if !ws.root.join(&rel).is_file() {
+            problems.push(format!("`{}`: its {what} file {rel} is missing", ex.name));
+        }
+    }
+    let (page, anchor) = ex.book_page();
+    let page_path = ws.book_src().join(page);
+    match std::fs::read_to_string(&page_path) {
+        Err(_) => problems.push(format!("`{}`: its book section book/src/{page} does not exist", ex.name)),
+        Ok(text) => {
+            if let Some(anchor) = anchor {
+                if !heading_ids(&text).contains(anchor) {
+                    problems.push(format!(
+                        "`{}`: book/src/{page} has no heading with the id `#{anchor}`",
+                        ex.name
+                    ));
+                }
+            }
+        }
+    }
+    if snapshot::files(&ws.snapshot_dir(ex))
+        .iter()
+        .all(|f| f.extension().is_none_or(|e| e != "snap"))
+    {
+        problems.push(format!(
+            "`{}`: no snapshots in runner/snapshots/{}/; run `cargo insta test -p memlings --test snapshots --review`",
+            ex.name, ex.name
+        ));
+    }
+}
+
+fn solution_passes(ex: &Exercise, report: &Report, problems: &mut Vec<String>) {
+    if report.verdict.passed() {
+        return;
+    }
+    let finished_cleanly = report.verdict == Verdict::Failed;
+    for case in &report.cases {
+        // A snapshot no case produces any more is an orphan.
+        if finished_cleanly && case.actual == CaseOutcome::NotRun {
+            problems.push(format!(
+                "runner/snapshots/{}/{}.snap: no case of the check produces it; delete it",
+                ex.name, case.name
+            ));
+        }
+    }
+    let detail = strip(&render::full(report));
+    problems.push(format!("{}: the solution does not pass its check:\n{}", ex.solution_rel(), indent(&detail)));
+}
+
+/// exercises/Cargo.toml and solutions/Cargo.toml must name each exercise as a
+/// binary, so rust-analyzer and `cargo run --bin NAME` know it.
+fn manifests(session: &Session, problems: &mut Vec<String>) {
+    for tree in ["exercises", "solutions"] {
+        let manifest = session.ws.root.join(tree).join("Cargo.toml");
+        let bins: BTreeSet<(String, String)> = std::fs::read_to_string(&manifest)
+            .ok()
+            .and_then(|text| toml::from_str::<toml::Table>(&text).ok())
+            .and_then(|t| t.get("bin").and_then(|b| b.as_array()).cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|b| Some((b.get("name")?.as_str()?.to_string(), b.get("path")?.as_str()?.to_string())))
+            .collect();
+        for ex in &session.registry.exercises {
+            let want = (ex.name.clone(), format!("{}/{}.rs", ex.chapter, ex.name));
+            if !bins.contains(&want) {
+                problems.push(format!(
+                    "{tree}/Cargo.toml: add [[bin]] name = \"{}\" path = \"{}\"",
+                    want.0, want.1
+                ));
+            }
+        }
+        for (name, _) in &bins {
+            if session.registry.index_of(name).is_none() {
+                problems.push(format!("{tree}/Cargo.toml: bin `{name}` is not in the registry"));
+            }
+        }
+    }
+}
+
+fn orphans(session: &Session, problems: &mut Vec<String>) {
+    let ws = &session.ws;
+    let known: BTreeSet<String> = session
+        .registry
+        .exercises
+        .iter()
+        .flat_map(|ex| [ex.exercise_rel(), ex.solution_rel(), ex.check_rel()])
+        .chain(["runner/checks/harness.rs".to_string()])
+        .collect();
+    for dir in ["exercises", "solutions", "runner/checks"] {
+        for file in rust_files(&ws.root.join(dir)) {
+            let rel = ws.display(&file);
+            if !known.contains(&rel) {
+                problems.push(format!("{rel}: not named by any exercise in the registry"));
+            }
+        }
+    }
+    for entry in std::fs::read_dir(ws.snapshots_root()).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if session.registry.index_of(&name).is_none() {
+            problems.push(format!("runner/snapshots/{name}: not named by any exercise in the registry"));
+            continue;
+        }
+        for file in snapshot::files(&entry.path()) {
+            if file.extension().is_some_and(|e| e == "new" || e == "pending-snap") {
+                problems.push(format!(
+                    "{}: a snapshot waiting for review; run `cargo insta review`",
+                    ws.display(&file)
+                ));
+            }
+        }
+    }
+}
+
+fn pristine_ids(session: &Session, problems: &mut Vec<String>) {
+    let lock = match pristine::load(&session.ws) {
+        Ok(lock) => lock,
+        Err(err) => {
+            problems.push(format!("{err:#}"));
+            return;
+        }
+    };
+    for ex in &session.registry.exercises {
+        let path = session.ws.exercise_file(ex);
+        if !path.is_file() {
+            continue;
+        }
+        match pristine::blob_id(&session.ws, &path) {
+            Ok(id) if lock.get(&ex.name) == Some(&id) => {}
+            Ok(_) => problems.push(format!(
+                "{}: differs from its entry in {} (changed it on purpose? run `memlings verify --update-pristine`)",
+                ex.exercise_rel(),
+                pristine::LOCK
+            )),
+            Err(err) => problems.push(format!("{err:#}")),
+        }
+    }
+    for name in lock.keys() {
+        if session.registry.index_of(name).is_none() {
+            problems.push(format!("{}: `{name}` is not in the registry", pristine::LOCK));
+        }
+    }
+}
+
+fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|n| n != "target") {
+                    stack.push(path);
+                }
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The ids mdBook gives headings: lowercase, spaces to dashes, other
+/// punctuation dropped; repeated ids get `-1`, `-2`, ...
+fn heading_ids(markdown: &str) -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    let mut in_code = false;
+    for line in markdown.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+        }
+        if in_code || !line.starts_with('#') {
+            continue;
+        }
+        let text = line.trim_start_matches('#').trim();
+        let mut id: String = text
+            .chars()
+            .filter_map(|c| {
+                if c.is_alphanumeric() || c == '_' || c == '-' {
+                    Some(c.to_ascii_lowercase())
+                } else if c.is_whitespace() {
+                    Some('-')
+                } else {
+                    None
+                }
+            })
+            .collect();
+        if ids.contains(&id) {
+            let base = id.clone();
+            id = (1..).map(|n| format!("{base}-{n}")).find(|c| !ids.contains(c)).unwrap();
+        }
+        ids.insert(id);
+    }
+    ids
+}
+
+fn strip(text: &str) -> String {
+    // Problems are listed plainly; the verdict's own colors would clash.
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out.trim_end().to_string()
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("      {l}")).collect::<Vec<_>>().join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heading_ids_follow_mdbook() {
+        let ids = heading_ids("# KiB vs. kB: two units\n```\n# not a heading\n```\n## Try it\n## Try it\n");
+        assert!(ids.contains("kib-vs-kb-two-units"), "{ids:?}");
+        assert!(ids.contains("try-it") && ids.contains("try-it-1"));
+        assert!(!ids.contains("not-a-heading"));
+    }
+}

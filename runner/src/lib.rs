@@ -1,0 +1,13 @@
+//! The memlings runner as a library: the binary in `main.rs` is a thin shell
+//! over these modules, and the integration tests drive the same code.
+
+pub mod check;
+pub mod commands;
+pub mod error;
+pub mod pristine;
+pub mod progress;
+pub mod registry;
+pub mod snapshot;
+pub mod state;
+pub mod term;
+pub mod workspace;

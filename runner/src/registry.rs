@@ -1,0 +1,245 @@
+//! The exercise registry, `runner/exercises.toml`: one `[[exercise]]` table
+//! per exercise, in learning order.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::UserError;
+
+/// Default for how long one exercise's check may run once compiled.
+pub const DEFAULT_TIME_LIMIT_SECS: u64 = 10;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exercise {
+    /// Unique, and a valid Rust identifier: it names the binary too.
+    pub name: String,
+    /// The part of the book, as a Roman numeral ("I", "II", ...).
+    pub part: String,
+    /// Folder under `exercises/`, `solutions/` and `runner/checks/`.
+    pub chapter: String,
+    /// The book section, relative to `book/src`, with an optional `#anchor`.
+    pub book: String,
+    pub hint: String,
+    /// Overrides [`DEFAULT_TIME_LIMIT_SECS`] for a check that needs longer.
+    pub time_limit_secs: Option<u64>,
+}
+
+impl Exercise {
+    pub fn exercise_rel(&self) -> String {
+        format!("exercises/{}/{}.rs", self.chapter, self.name)
+    }
+
+    pub fn solution_rel(&self) -> String {
+        format!("solutions/{}/{}.rs", self.chapter, self.name)
+    }
+
+    pub fn check_rel(&self) -> String {
+        format!("runner/checks/{}/{}.rs", self.chapter, self.name)
+    }
+
+    /// The book page and anchor, split.
+    pub fn book_page(&self) -> (&str, Option<&str>) {
+        match self.book.split_once('#') {
+            Some((page, anchor)) => (page, Some(anchor)),
+            None => (self.book.as_str(), None),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegistryFile {
+    exercise: Vec<Exercise>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Registry {
+    pub exercises: Vec<Exercise>,
+}
+
+impl Registry {
+    pub fn load(path: &Path) -> Result<Registry, UserError> {
+        let text = std::fs::read_to_string(path).map_err(|e| UserError::InvalidRegistry {
+            path: path.to_path_buf(),
+            message: format!("cannot read it ({e}); restore it with `git checkout -- {}`", crate::workspace::REGISTRY),
+        })?;
+        Registry::parse(&text, path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Registry, UserError> {
+        let file: RegistryFile = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|span| line_of(text, span.start))
+                .unwrap_or(1);
+            UserError::MalformedRegistry {
+                path: path.to_path_buf(),
+                line,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        let registry = Registry {
+            exercises: file.exercise,
+        };
+        registry.validate(text, path)?;
+        Ok(registry)
+    }
+
+    fn validate(&self, text: &str, path: &Path) -> Result<(), UserError> {
+        let mut seen = HashSet::new();
+        for (index, ex) in self.exercises.iter().enumerate() {
+            let fail = |message: String| UserError::MalformedRegistry {
+                path: path.to_path_buf(),
+                line: entry_line(text, index),
+                message,
+            };
+            if !is_identifier(&ex.name) {
+                return Err(fail(format!(
+                    "`{}` is not a valid exercise name (use lowercase letters, digits and _)",
+                    ex.name
+                )));
+            }
+            if !seen.insert(ex.name.as_str()) {
+                return Err(fail(format!("the name `{}` is used twice", ex.name)));
+            }
+            if ex.chapter.is_empty()
+                || !ex
+                    .chapter
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                return Err(fail(format!(
+                    "chapter `{}` must be a folder name like `01_bits_and_bytes`",
+                    ex.chapter
+                )));
+            }
+            if ex.hint.trim().is_empty() {
+                return Err(fail(format!("exercise `{}` has an empty hint", ex.name)));
+            }
+            if ex.time_limit_secs == Some(0) {
+                return Err(fail("time_limit_secs must be at least 1".to_string()));
+            }
+        }
+        if self.exercises.is_empty() {
+            return Err(UserError::InvalidRegistry {
+                path: path.to_path_buf(),
+                message: "it lists no exercises; add an [[exercise]] table".to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    pub fn get(&self, name: &str) -> Result<&Exercise, UserError> {
+        self.exercises
+            .iter()
+            .find(|ex| ex.name == name)
+            .ok_or_else(|| UserError::UnknownExercise {
+                name: name.to_string(),
+                suggestion: self
+                    .closest(name)
+                    .map(|n| format!(" (did you mean `{n}`?)"))
+                    .unwrap_or_default(),
+            })
+    }
+
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.exercises.iter().position(|ex| ex.name == name)
+    }
+
+    fn closest(&self, name: &str) -> Option<&str> {
+        self.exercises
+            .iter()
+            .map(|ex| (edit_distance(name, &ex.name), ex.name.as_str()))
+            .filter(|(d, n)| *d <= 2.max(n.len() / 3))
+            .min()
+            .map(|(_, n)| n)
+    }
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn line_of(text: &str, byte: usize) -> usize {
+    text[..byte.min(text.len())].matches('\n').count() + 1
+}
+
+/// The line of the `index`-th `[[exercise]]` header, for messages about it.
+fn entry_line(text: &str, index: usize) -> usize {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with("[[exercise]]"))
+        .nth(index)
+        .map(|(i, _)| i + 1)
+        .unwrap_or(1)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(cur).min(row[j])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ONE: &str = r#"
+[[exercise]]
+name = "units"
+part = "I"
+chapter = "01_bits_and_bytes"
+book = "foundations/bits-and-bytes.md"
+hint = "Multiply."
+"#;
+
+    #[test]
+    fn parses_an_entry_and_derives_its_paths() {
+        let r = Registry::parse(ONE, Path::new("x.toml")).unwrap();
+        let ex = &r.exercises[0];
+        assert_eq!(ex.exercise_rel(), "exercises/01_bits_and_bytes/units.rs");
+        assert_eq!(ex.check_rel(), "runner/checks/01_bits_and_bytes/units.rs");
+        assert_eq!(ex.book_page(), ("foundations/bits-and-bytes.md", None));
+    }
+
+    #[test]
+    fn a_syntax_error_names_its_line() {
+        let bad = format!("{ONE}\n[[exercise]]\nname = \"x\nhint = 1\n");
+        let err = Registry::parse(&bad, Path::new("x.toml")).unwrap_err();
+        assert!(matches!(err, UserError::MalformedRegistry { line: 10, .. }), "{err}");
+    }
+
+    #[test]
+    fn a_duplicate_name_is_reported_at_the_second_entry() {
+        let twice = format!("{ONE}{ONE}");
+        let err = Registry::parse(&twice, Path::new("x.toml")).unwrap_err();
+        assert!(err.to_string().contains("used twice"), "{err}");
+        assert!(matches!(err, UserError::MalformedRegistry { line: 9, .. }), "{err}");
+    }
+
+    #[test]
+    fn unknown_names_suggest_the_closest() {
+        let r = Registry::parse(ONE, Path::new("x.toml")).unwrap();
+        let err = r.get("unit").unwrap_err().to_string();
+        assert!(err.contains("did you mean `units`"), "{err}");
+        assert!(r.get("zzzzzzzz").unwrap_err().to_string().contains("memlings list"));
+    }
+}
