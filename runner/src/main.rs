@@ -9,6 +9,13 @@ use memlings::error::UserError;
 use memlings::term;
 
 fn main() -> ExitCode {
+    // Like other Unix tools, stop quietly when the reader of a pipe goes away
+    // (`memlings list | head`) instead of panicking on the broken pipe.
+    #[cfg(unix)]
+    // Safety: called first thing, before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     term::init_color(cli.color);
     match commands::run(cli) {

@@ -50,6 +50,9 @@ pub fn full(report: &Report) -> String {
         out.push('\n');
         return out;
     }
+    if let Some(todo) = todo_summary(report) {
+        out.push_str(&todo);
+    }
     let interrupted = matches!(
         report.verdict,
         Verdict::TimedOut(_) | Verdict::OutputCapped(_) | Verdict::Crashed(_)
@@ -79,7 +82,7 @@ pub fn full(report: &Report) -> String {
                     "-".red(),
                     "+".green()
                 ));
-                out.push_str(&diff(case.expected.as_deref().unwrap_or(""), actual));
+                out.push_str(&diff(case.expected.as_deref().unwrap_or(""), &compact_todos(actual)));
             }
         }
     }
@@ -96,12 +99,107 @@ pub fn full(report: &Report) -> String {
     out
 }
 
+/// Where the exercise still says `todo!()`, gathered from the panics the
+/// check saw, so a fresh exercise opens with a to-do list, not a wall of red.
+fn todo_summary(report: &Report) -> Option<String> {
+    const MARK: &str = "not yet implemented";
+    let mut places: Vec<String> = Vec::new();
+    let texts = report.cases.iter().filter_map(|c| match &c.actual {
+        CaseOutcome::Differs(text) | CaseOutcome::Panicked(text) => Some(text.as_str()),
+        _ => None,
+    });
+    for text in texts {
+        for piece in text.split(MARK).skip(1) {
+            let Some(at) = piece.find("(at ") else { continue };
+            let rest = &piece[at + 4..];
+            if let Some(end) = rest.find(')') {
+                let place = rest[..end].to_string();
+                if !places.contains(&place) {
+                    places.push(place);
+                }
+            }
+        }
+    }
+    if places.is_empty() {
+        return None;
+    }
+    let mut places: Vec<(String, u32)> = places
+        .iter()
+        .map(|p| {
+            let (file, line) = p.rsplit_once(':').unwrap_or((p, "0"));
+            (file.to_string(), line.parse().unwrap_or(0))
+        })
+        .collect();
+    places.sort();
+    let mut text = String::new();
+    let mut last_file = "";
+    for (file, line) in &places {
+        if file != last_file {
+            if !text.is_empty() {
+                text.push_str("; ");
+            }
+            text.push_str(&format!("{file} line {line}"));
+            last_file = file;
+        } else {
+            text.push_str(&format!(", {line}"));
+        }
+    }
+    Some(format!("\n{} `todo!()` still waiting in {}\n", "•".yellow(), text.bold()))
+}
+
+/// `panicked: not yet implemented: ... (at file:line)` on every line of a
+/// fresh exercise says one thing many times; `todo!() at line N` says it once.
+fn compact_todos(text: &str) -> String {
+    const MARK: &str = "panicked: not yet implemented";
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(MARK) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let line_end = after.find('\n').unwrap_or(after.len());
+        match after[..line_end].find("(at ").and_then(|at| {
+            let close = after[at..line_end].find(')')? + at;
+            let line = after[at + 4..close].rsplit(':').next()?.to_string();
+            Some((close, line))
+        }) {
+            Some((close, line)) => {
+                out.push_str(&format!("todo!() at line {line}"));
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(MARK);
+                rest = &after[MARK.len()..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Past this many changed lines a diff says how many more there are.
+const MAX_CHANGED_LINES: usize = 24;
+
 /// A line diff: unchanged lines dimmed, removed (expected) red, added (the
 /// learner's) green, each marked so it reads without color too.
 pub fn diff(expected: &str, actual: &str) -> String {
     let mut out = String::new();
     let diff = TextDiff::from_lines(expected, actual);
+    let mut changed = 0;
+    let total_changed = diff
+        .iter_all_changes()
+        .filter(|c| c.tag() != ChangeTag::Equal)
+        .count();
     for change in diff.iter_all_changes() {
+        if change.tag() != ChangeTag::Equal {
+            changed += 1;
+            if changed > MAX_CHANGED_LINES {
+                out.push_str(&format!(
+                    "  ... and {} more changed lines\n",
+                    total_changed - MAX_CHANGED_LINES
+                ));
+                break;
+            }
+        }
         let line = change.value().trim_end_matches('\n');
         let shown = match change.tag() {
             ChangeTag::Equal => format!("    {line}").dimmed().to_string(),
