@@ -25,7 +25,8 @@ pub type Lock = BTreeMap<String, String>;
 pub fn load(ws: &Workspace) -> Result<Lock> {
     let path = ws.root.join(LOCK);
     let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {LOCK}"))?;
-    toml::from_str(&text).with_context(|| format!("{LOCK} is malformed; restore it with `git checkout -- {LOCK}`"))
+    toml::from_str(&text)
+        .with_context(|| format!("{LOCK} is malformed; restore it with `git checkout -- {LOCK}`"))
 }
 
 pub fn save(ws: &Workspace, lock: &Lock) -> Result<()> {
@@ -43,7 +44,10 @@ pub fn blob_id(ws: &Workspace, path: &Path) -> Result<String> {
         .output()
         .context("cannot run git; is it installed?")?;
     if !out.status.success() {
-        bail!("git hash-object failed: {}", String::from_utf8_lossy(&out.stderr).trim());
+        bail!(
+            "git hash-object failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
     }
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
@@ -52,7 +56,10 @@ pub fn blob_id(ws: &Workspace, path: &Path) -> Result<String> {
 pub fn original(ws: &Workspace, ex: &Exercise) -> Result<String> {
     let lock = load(ws)?;
     let Some(id) = lock.get(&ex.name) else {
-        bail!("{LOCK} has no entry for `{}`; run `memlings verify --update-pristine`", ex.name);
+        bail!(
+            "{LOCK} has no entry for `{}`; run `memlings verify --update-pristine`",
+            ex.name
+        );
     };
     let out = Command::new("git")
         .arg("-C")

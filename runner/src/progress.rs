@@ -38,7 +38,11 @@ pub fn table(session: &Session, state: &State) -> String {
         "file".bold()
     ));
     for (i, ex) in session.registry.exercises.iter().enumerate() {
-        let marker = if i == state.current { "▶".cyan().bold().to_string() } else { " ".to_string() };
+        let marker = if i == state.current {
+            "▶".cyan().bold().to_string()
+        } else {
+            " ".to_string()
+        };
         let status = if state.is_done(&ex.name) {
             format!("{:<8}", "done").green()
         } else {
@@ -49,7 +53,11 @@ pub fn table(session: &Session, state: &State) -> String {
             ex.part,
             {
                 let name = format!("{:<name_width$}", ex.name);
-                if i == state.current { name.bold().to_string() } else { name }
+                if i == state.current {
+                    name.bold().to_string()
+                } else {
+                    name
+                }
             },
             ex.exercise_rel().dimmed()
         ));

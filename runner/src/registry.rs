@@ -64,17 +64,17 @@ impl Registry {
     pub fn load(path: &Path) -> Result<Registry, UserError> {
         let text = std::fs::read_to_string(path).map_err(|e| UserError::InvalidRegistry {
             path: path.to_path_buf(),
-            message: format!("cannot read it ({e}); restore it with `git checkout -- {}`", crate::workspace::REGISTRY),
+            message: format!(
+                "cannot read it ({e}); restore it with `git checkout -- {}`",
+                crate::workspace::REGISTRY
+            ),
         })?;
         Registry::parse(&text, path)
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Registry, UserError> {
         let file: RegistryFile = toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|span| line_of(text, span.start))
-                .unwrap_or(1);
+            let line = e.span().map(|span| line_of(text, span.start)).unwrap_or(1);
             UserError::MalformedRegistry {
                 path: path.to_path_buf(),
                 line,
@@ -224,7 +224,10 @@ hint = "Multiply."
     fn a_syntax_error_names_its_line() {
         let bad = format!("{ONE}\n[[exercise]]\nname = \"x\nhint = 1\n");
         let err = Registry::parse(&bad, Path::new("x.toml")).unwrap_err();
-        assert!(matches!(err, UserError::MalformedRegistry { line: 10, .. }), "{err}");
+        assert!(
+            matches!(err, UserError::MalformedRegistry { line: 10, .. }),
+            "{err}"
+        );
     }
 
     #[test]
@@ -232,7 +235,10 @@ hint = "Multiply."
         let twice = format!("{ONE}{ONE}");
         let err = Registry::parse(&twice, Path::new("x.toml")).unwrap_err();
         assert!(err.to_string().contains("used twice"), "{err}");
-        assert!(matches!(err, UserError::MalformedRegistry { line: 9, .. }), "{err}");
+        assert!(
+            matches!(err, UserError::MalformedRegistry { line: 9, .. }),
+            "{err}"
+        );
     }
 
     #[test]
@@ -240,6 +246,10 @@ hint = "Multiply."
         let r = Registry::parse(ONE, Path::new("x.toml")).unwrap();
         let err = r.get("unit").unwrap_err().to_string();
         assert!(err.contains("did you mean `units`"), "{err}");
-        assert!(r.get("zzzzzzzz").unwrap_err().to_string().contains("memlings list"));
+        assert!(r
+            .get("zzzzzzzz")
+            .unwrap_err()
+            .to_string()
+            .contains("memlings list"));
     }
 }

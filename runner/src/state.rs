@@ -78,7 +78,8 @@ impl State {
         // Write then rename, so a crash mid-write never leaves half a file.
         let tmp = self.path.with_extension("toml.tmp");
         std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
-        std::fs::rename(&tmp, &self.path).with_context(|| format!("cannot write {}", self.path.display()))
+        std::fs::rename(&tmp, &self.path)
+            .with_context(|| format!("cannot write {}", self.path.display()))
     }
 
     pub fn is_done(&self, name: &str) -> bool {
@@ -86,7 +87,10 @@ impl State {
     }
 
     pub fn first_pending(&self, registry: &Registry) -> Option<usize> {
-        registry.exercises.iter().position(|ex| !self.done.contains(&ex.name))
+        registry
+            .exercises
+            .iter()
+            .position(|ex| !self.done.contains(&ex.name))
     }
 
     /// The next pending exercise after the current one, wrapping around.

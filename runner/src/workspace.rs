@@ -18,9 +18,7 @@ impl Workspace {
     /// Finds the workspace containing `start` by walking up to the first
     /// folder that holds the registry.
     pub fn discover(start: &Path) -> Result<Workspace, UserError> {
-        let start = start
-            .canonicalize()
-            .unwrap_or_else(|_| start.to_path_buf());
+        let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());
         start
             .ancestors()
             .find(|dir| dir.join(REGISTRY).is_file())

@@ -26,7 +26,9 @@ fn solutions_render_their_accepted_snapshots() {
     for ex in &registry.exercises {
         let binary = match &built[&ex.name] {
             Compiled::Binary(path) => path,
-            Compiled::Errors(text) => panic!("the solution of `{}` does not compile:\n{text}", ex.name),
+            Compiled::Errors(text) => {
+                panic!("the solution of `{}` does not compile:\n{text}", ex.name)
+            }
         };
         for (case, result) in memlings::check::run_cases(binary, Limits::default()).unwrap() {
             let text = match result {

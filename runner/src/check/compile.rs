@@ -131,7 +131,10 @@ impl Package {
             let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
                 continue;
             };
-            let target = msg["target"]["name"].as_str().unwrap_or_default().to_string();
+            let target = msg["target"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
             match msg["reason"].as_str() {
                 Some("compiler-message") => {
                     if msg["message"]["level"].as_str() == Some("error") {

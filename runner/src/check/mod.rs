@@ -84,14 +84,21 @@ impl<'a> Checker<'a> {
 
     /// Compiles all the given checks in one cargo run, then runs them in
     /// parallel. `done` is called once per finished report.
-    pub fn check_many(&self, exercises: &[&Exercise], done: impl Fn(&Report) + Sync) -> Result<Vec<Report>> {
+    pub fn check_many(
+        &self,
+        exercises: &[&Exercise],
+        done: impl Fn(&Report) + Sync,
+    ) -> Result<Vec<Report>> {
         let package = Package::prepare(self.ws, &self.tree, &self.registry.exercises)?;
         let names: Vec<&str> = exercises.iter().map(|ex| ex.name.as_str()).collect();
         let mut compiled = package.build(&names, self.color)?;
 
-        let slots: Vec<Mutex<Option<Result<Report>>>> = exercises.iter().map(|_| Mutex::new(None)).collect();
+        let slots: Vec<Mutex<Option<Result<Report>>>> =
+            exercises.iter().map(|_| Mutex::new(None)).collect();
         let next = std::sync::atomic::AtomicUsize::new(0);
-        let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(exercises.len().max(1));
+        let workers = std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .min(exercises.len().max(1));
         let compiled_ref: HashMap<String, Compiled> = std::mem::take(&mut compiled);
         std::thread::scope(|scope| {
             for _ in 0..workers {
@@ -137,14 +144,20 @@ impl<'a> Checker<'a> {
         // Cases in the order the check ran them, then any accepted snapshot
         // the run never reached.
         let mut case_names: Vec<String> = parsed.frames.iter().map(|f| f.case.clone()).collect();
-        let missing_snapshot = case_names.iter().find(|n| !expected.contains_key(*n)).cloned();
+        let missing_snapshot = case_names
+            .iter()
+            .find(|n| !expected.contains_key(*n))
+            .cloned();
         for name in expected.keys() {
             if !case_names.contains(name) {
                 case_names.push(name.clone());
             }
         }
-        let mut rendered: HashMap<String, CaseResult> =
-            parsed.frames.into_iter().map(|f| (f.case, f.result)).collect();
+        let mut rendered: HashMap<String, CaseResult> = parsed
+            .frames
+            .into_iter()
+            .map(|f| (f.case, f.result))
+            .collect();
         for name in case_names {
             let want = expected.get(&name).map(|s| snapshot::normalize(s));
             let actual = match rendered.remove(&name) {
@@ -176,13 +189,22 @@ impl<'a> Checker<'a> {
             _ if run.stderr.contains("has overflowed its stack") => Verdict::Crashed(
                 "it overflowed the stack; look for a recursion that never stops".to_string(),
             ),
-            Ended::Signaled(signal) => Verdict::Crashed(format!("it was killed by signal {signal}")),
+            Ended::Signaled(signal) => {
+                Verdict::Crashed(format!("it was killed by signal {signal}"))
+            }
             _ if !parsed.finished => Verdict::Crashed(
-                "it stopped before the check finished (does your code call `process::exit`?)".to_string(),
+                "it stopped before the check finished (does your code call `process::exit`?)"
+                    .to_string(),
             ),
             _ => match missing_snapshot {
                 Some(case) => Verdict::MissingSnapshot(case),
-                None if report.cases.iter().all(|c| c.actual == CaseOutcome::Matches) => Verdict::Passed,
+                None if report
+                    .cases
+                    .iter()
+                    .all(|c| c.actual == CaseOutcome::Matches) =>
+                {
+                    Verdict::Passed
+                }
                 None => Verdict::Failed,
             },
         };
@@ -198,7 +220,10 @@ impl<'a> Checker<'a> {
 }
 
 /// Runs a compiled check binary and reads its frames.
-fn run_binary(binary: &std::path::Path, limits: Limits) -> Result<(sandbox::Run, protocol::Parsed)> {
+fn run_binary(
+    binary: &std::path::Path,
+    limits: Limits,
+) -> Result<(sandbox::Run, protocol::Parsed)> {
     let token = fresh_token();
     let run = sandbox::run(binary, &token, limits)?;
     let parsed = protocol::parse(&run.stdout, &token);
@@ -210,9 +235,17 @@ fn run_binary(binary: &std::path::Path, limits: Limits) -> Result<(sandbox::Run,
 pub fn run_cases(binary: &std::path::Path, limits: Limits) -> Result<Vec<(String, CaseResult)>> {
     let (run, parsed) = run_binary(binary, limits)?;
     if !parsed.finished {
-        anyhow::bail!("the check did not finish ({:?}): {}", run.ended, run.stderr.trim());
+        anyhow::bail!(
+            "the check did not finish ({:?}): {}",
+            run.ended,
+            run.stderr.trim()
+        );
     }
-    Ok(parsed.frames.into_iter().map(|f| (f.case, f.result)).collect())
+    Ok(parsed
+        .frames
+        .into_iter()
+        .map(|f| (f.case, f.result))
+        .collect())
 }
 
 fn out_of_memory(stderr: &str) -> bool {
@@ -225,9 +258,11 @@ fn fresh_token() -> String {
     let mut token = String::from("memlings-");
     for _ in 0..2 {
         let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u128(std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()));
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
         token.push_str(&format!("{:016x}", h.finish()));
     }
     token

@@ -61,10 +61,18 @@ pub fn full(report: &Report) -> String {
         match &case.actual {
             CaseOutcome::Matches => {}
             CaseOutcome::NotRun if interrupted => {
-                out.push_str(&format!("\n{} case `{}` did not report\n", "•".yellow(), case.name));
+                out.push_str(&format!(
+                    "\n{} case `{}` did not report\n",
+                    "•".yellow(),
+                    case.name
+                ));
             }
             CaseOutcome::NotRun => {
-                out.push_str(&format!("\n{} case `{}` did not run\n", "•".yellow(), case.name));
+                out.push_str(&format!(
+                    "\n{} case `{}` did not run\n",
+                    "•".yellow(),
+                    case.name
+                ));
             }
             CaseOutcome::Panicked(msg) => {
                 out.push_str(&format!(
@@ -82,7 +90,10 @@ pub fn full(report: &Report) -> String {
                     "-".red(),
                     "+".green()
                 ));
-                out.push_str(&diff(case.expected.as_deref().unwrap_or(""), &compact_todos(actual)));
+                out.push_str(&diff(
+                    case.expected.as_deref().unwrap_or(""),
+                    &compact_todos(actual),
+                ));
             }
         }
     }
@@ -110,7 +121,9 @@ fn todo_summary(report: &Report) -> Option<String> {
     });
     for text in texts {
         for piece in text.split(MARK).skip(1) {
-            let Some(at) = piece.find("(at ") else { continue };
+            let Some(at) = piece.find("(at ") else {
+                continue;
+            };
             let rest = &piece[at + 4..];
             if let Some(end) = rest.find(')') {
                 let place = rest[..end].to_string();
@@ -144,7 +157,11 @@ fn todo_summary(report: &Report) -> Option<String> {
             text.push_str(&format!(", {line}"));
         }
     }
-    Some(format!("\n{} `todo!()` still waiting in {}\n", "•".yellow(), text.bold()))
+    Some(format!(
+        "\n{} `todo!()` still waiting in {}\n",
+        "•".yellow(),
+        text.bold()
+    ))
 }
 
 /// `panicked: not yet implemented: ... (at file:line)` on every line of a

@@ -124,7 +124,9 @@ fn drain<R: Read + Send + 'static>(
                 Ok(0) | Err(_) => break,
                 Ok(n) => {
                     let left = budget
-                        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |b| Some(b.saturating_sub(n)))
+                        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |b| {
+                            Some(b.saturating_sub(n))
+                        })
                         .unwrap_or(0);
                     if n > left {
                         kept.extend_from_slice(&buf[..left]);

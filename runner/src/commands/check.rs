@@ -24,15 +24,25 @@ pub fn run(session: &Session, name: Option<&str>, all: bool) -> Result<ExitCode>
     }
     state.save(&session.registry)?;
     if !passed {
-        println!("\n{} {}", "Stuck?".bold(), format!("memlings hint {}", ex.name).cyan());
+        println!(
+            "\n{} {}",
+            "Stuck?".bold(),
+            format!("memlings hint {}", ex.name).cyan()
+        );
     }
-    Ok(if passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn check_all(session: &Session, state: &mut crate::state::State) -> Result<ExitCode> {
     let exercises: Vec<_> = session.registry.exercises.iter().collect();
     let bar = progress::bar(exercises.len() as u64, "checking");
-    let reports = session.learner_checker().check_many(&exercises, |_| bar.inc(1))?;
+    let reports = session
+        .learner_checker()
+        .check_many(&exercises, |_| bar.inc(1))?;
     bar.finish_and_clear();
     for report in &reports {
         println!("{}", render::headline(report));
@@ -44,5 +54,9 @@ fn check_all(session: &Session, state: &mut crate::state::State) -> Result<ExitC
     state.save(&session.registry)?;
     println!("\n{}", progress::summary(&session.registry, state));
     let all_pass = reports.iter().all(|r| r.verdict.passed());
-    Ok(if all_pass { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if all_pass {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

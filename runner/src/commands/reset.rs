@@ -27,7 +27,9 @@ pub fn reset(session: &Session, ex: &Exercise) -> Result<String> {
     let rel = ex.exercise_rel();
     let message = match std::fs::read(&path) {
         Ok(current) if current == original.as_bytes() => {
-            return Ok(format!("{rel} is already in its original state; nothing to do."));
+            return Ok(format!(
+                "{rel} is already in its original state; nothing to do."
+            ));
         }
         Ok(current) => {
             let backup = backup(session, ex, &current)?;
@@ -54,6 +56,7 @@ fn backup(session: &Session, ex: &Exercise, content: &[u8]) -> Result<PathBuf> {
         .map(|n| dir.join(format!("{}-{n}.rs", ex.name)))
         .find(|p| !p.exists())
         .expect("some backup number is free");
-    std::fs::write(&path, content).with_context(|| format!("cannot write the backup {}", path.display()))?;
+    std::fs::write(&path, content)
+        .with_context(|| format!("cannot write the backup {}", path.display()))?;
     Ok(path)
 }

@@ -19,7 +19,10 @@ use crate::{pristine, progress, snapshot};
 pub fn run(session: &Session, update_pristine: bool) -> Result<ExitCode> {
     let mut problems = Vec::new();
     if update_pristine {
-        pristine::save(&session.ws, &pristine::current(&session.ws, &session.registry)?)?;
+        pristine::save(
+            &session.ws,
+            &pristine::current(&session.ws, &session.registry)?,
+        )?;
         println!("Rewrote {}.", pristine::LOCK);
     }
     for ex in &session.registry.exercises {
@@ -70,7 +73,11 @@ pub fn run(session: &Session, update_pristine: bool) -> Result<ExitCode> {
         );
         Ok(ExitCode::SUCCESS)
     } else {
-        println!("{} {} problem(s) in {total} exercises:", "✗".red().bold(), problems.len());
+        println!(
+            "{} {} problem(s) in {total} exercises:",
+            "✗".red().bold(),
+            problems.len()
+        );
         for problem in &problems {
             println!("  - {problem}");
         }
@@ -92,7 +99,10 @@ fn structure(session: &Session, ex: &Exercise, problems: &mut Vec<String>) {
     let (page, anchor) = ex.book_page();
     let page_path = ws.book_src().join(page);
     match std::fs::read_to_string(&page_path) {
-        Err(_) => problems.push(format!("`{}`: its book section book/src/{page} does not exist", ex.name)),
+        Err(_) => problems.push(format!(
+            "`{}`: its book section book/src/{page} does not exist",
+            ex.name
+        )),
         Ok(text) => {
             if let Some(anchor) = anchor {
                 if !heading_ids(&text).contains(anchor) {
@@ -130,7 +140,11 @@ fn solution_passes(ex: &Exercise, report: &Report, problems: &mut Vec<String>) {
         }
     }
     let detail = strip(&render::full(report));
-    problems.push(format!("{}: the solution does not pass its check:\n{}", ex.solution_rel(), indent(&detail)));
+    problems.push(format!(
+        "{}: the solution does not pass its check:\n{}",
+        ex.solution_rel(),
+        indent(&detail)
+    ));
 }
 
 /// exercises/Cargo.toml and solutions/Cargo.toml must name each exercise as a
@@ -144,7 +158,12 @@ fn manifests(session: &Session, problems: &mut Vec<String>) {
             .and_then(|t| t.get("bin").and_then(|b| b.as_array()).cloned())
             .unwrap_or_default()
             .iter()
-            .filter_map(|b| Some((b.get("name")?.as_str()?.to_string(), b.get("path")?.as_str()?.to_string())))
+            .filter_map(|b| {
+                Some((
+                    b.get("name")?.as_str()?.to_string(),
+                    b.get("path")?.as_str()?.to_string(),
+                ))
+            })
             .collect();
         for ex in &session.registry.exercises {
             let want = (ex.name.clone(), format!("{}/{}.rs", ex.chapter, ex.name));
@@ -157,7 +176,9 @@ fn manifests(session: &Session, problems: &mut Vec<String>) {
         }
         for (name, _) in &bins {
             if session.registry.index_of(name).is_none() {
-                problems.push(format!("{tree}/Cargo.toml: bin `{name}` is not in the registry"));
+                problems.push(format!(
+                    "{tree}/Cargo.toml: bin `{name}` is not in the registry"
+                ));
             }
         }
     }
@@ -180,14 +201,23 @@ fn orphans(session: &Session, problems: &mut Vec<String>) {
             }
         }
     }
-    for entry in std::fs::read_dir(ws.snapshots_root()).into_iter().flatten().flatten() {
+    for entry in std::fs::read_dir(ws.snapshots_root())
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
         let name = entry.file_name().to_string_lossy().to_string();
         if session.registry.index_of(&name).is_none() {
-            problems.push(format!("runner/snapshots/{name}: not named by any exercise in the registry"));
+            problems.push(format!(
+                "runner/snapshots/{name}: not named by any exercise in the registry"
+            ));
             continue;
         }
         for file in snapshot::files(&entry.path()) {
-            if file.extension().is_some_and(|e| e == "new" || e == "pending-snap") {
+            if file
+                .extension()
+                .is_some_and(|e| e == "new" || e == "pending-snap")
+            {
                 problems.push(format!(
                     "{}: a snapshot waiting for review; run `cargo insta review`",
                     ws.display(&file)
@@ -222,7 +252,10 @@ fn pristine_ids(session: &Session, problems: &mut Vec<String>) {
     }
     for name in lock.keys() {
         if session.registry.index_of(name).is_none() {
-            problems.push(format!("{}: `{name}` is not in the registry", pristine::LOCK));
+            problems.push(format!(
+                "{}: `{name}` is not in the registry",
+                pristine::LOCK
+            ));
         }
     }
 }
@@ -273,7 +306,10 @@ fn heading_ids(markdown: &str) -> BTreeSet<String> {
             .collect();
         if ids.contains(&id) {
             let base = id.clone();
-            id = (1..).map(|n| format!("{base}-{n}")).find(|c| !ids.contains(c)).unwrap();
+            id = (1..)
+                .map(|n| format!("{base}-{n}"))
+                .find(|c| !ids.contains(c))
+                .unwrap();
         }
         ids.insert(id);
     }
@@ -299,7 +335,10 @@ fn strip(text: &str) -> String {
 }
 
 fn indent(text: &str) -> String {
-    text.lines().map(|l| format!("      {l}")).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|l| format!("      {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]
@@ -308,7 +347,9 @@ mod tests {
 
     #[test]
     fn heading_ids_follow_mdbook() {
-        let ids = heading_ids("# KiB vs. kB: two units\n```\n# not a heading\n```\n## Try it\n## Try it\n");
+        let ids = heading_ids(
+            "# KiB vs. kB: two units\n```\n# not a heading\n```\n## Try it\n## Try it\n",
+        );
         assert!(ids.contains("kib-vs-kb-two-units"), "{ids:?}");
         assert!(ids.contains("try-it") && ids.contains("try-it-1"));
         assert!(!ids.contains("not-a-heading"));

@@ -35,7 +35,11 @@ pub fn run(session: &Session, manual: bool) -> Result<ExitCode> {
     } else {
         Some(watch_files(&session.ws.exercises_dir(), tx.clone())?)
     };
-    let _raw = if keys_raw { Some(RawMode::enter()?) } else { None };
+    let _raw = if keys_raw {
+        Some(RawMode::enter()?)
+    } else {
+        None
+    };
     if keys_raw {
         read_keys(tx);
     } else {
@@ -97,7 +101,9 @@ impl Ui<'_> {
                 }
             }
         }
-        self.print("\nBye! Your progress is saved; run `memlings` to pick up where you left off.\n");
+        self.print(
+            "\nBye! Your progress is saved; run `memlings` to pick up where you left off.\n",
+        );
         Ok(())
     }
 
@@ -154,7 +160,11 @@ impl Ui<'_> {
                     self.state.current = next;
                     self.state.save(registry)?;
                     let next_ex = &registry.exercises[next];
-                    let lead = if first_time { "Well done!" } else { "Still passing." };
+                    let lead = if first_time {
+                        "Well done!"
+                    } else {
+                        "Still passing."
+                    };
                     return self.check_current(Some(format!(
                         "{} {} {lead} Next up: {} ({})",
                         "✓".green().bold(),
@@ -184,7 +194,10 @@ impl Ui<'_> {
         self.clear();
         let exercises: Vec<_> = registry.exercises.iter().collect();
         let bar = progress::bar(exercises.len() as u64, "checking all exercises");
-        let reports = self.session.learner_checker().check_many(&exercises, |_| bar.inc(1))?;
+        let reports = self
+            .session
+            .learner_checker()
+            .check_many(&exercises, |_| bar.inc(1))?;
         bar.finish_and_clear();
         let mut text = String::new();
         for report in &reports {
@@ -269,9 +282,13 @@ fn same_file(a: &Path, b: &Path) -> bool {
     a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
 }
 
-fn watch_files(dir: &Path, tx: Sender<Event>) -> Result<notify_debouncer_mini::Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>> {
-    let mut debouncer = new_debouncer(Duration::from_millis(200), move |result: DebounceEventResult| {
-        match result {
+fn watch_files(
+    dir: &Path,
+    tx: Sender<Event>,
+) -> Result<notify_debouncer_mini::Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>> {
+    let mut debouncer = new_debouncer(
+        Duration::from_millis(200),
+        move |result: DebounceEventResult| match result {
             Ok(events) => {
                 for event in events {
                     if event.path.extension().is_some_and(|e| e == "rs") {
@@ -282,13 +299,18 @@ fn watch_files(dir: &Path, tx: Sender<Event>) -> Result<notify_debouncer_mini::D
             Err(err) => {
                 let _ = tx.send(Event::WatchError(err.to_string()));
             }
-        }
-    })
+        },
+    )
     .context("cannot watch files here; run `memlings watch --manual` instead")?;
     debouncer
         .watcher()
         .watch(dir, RecursiveMode::Recursive)
-        .with_context(|| format!("cannot watch {}; run `memlings watch --manual` instead", dir.display()))?;
+        .with_context(|| {
+            format!(
+                "cannot watch {}; run `memlings watch --manual` instead",
+                dir.display()
+            )
+        })?;
     Ok(debouncer)
 }
 
@@ -326,7 +348,11 @@ fn read_lines(tx: Sender<Event>) {
                     return;
                 }
                 Ok(_) => {
-                    let c = line.trim().chars().next().map_or('\n', |c| c.to_ascii_lowercase());
+                    let c = line
+                        .trim()
+                        .chars()
+                        .next()
+                        .map_or('\n', |c| c.to_ascii_lowercase());
                     if tx.send(Event::Key(c)).is_err() {
                         return;
                     }
@@ -342,7 +368,8 @@ struct RawMode;
 
 impl RawMode {
     fn enter() -> Result<RawMode> {
-        crossterm::terminal::enable_raw_mode().context("cannot read single keys from this terminal; try `memlings watch --manual`")?;
+        crossterm::terminal::enable_raw_mode()
+            .context("cannot read single keys from this terminal; try `memlings watch --manual`")?;
         Ok(RawMode)
     }
 }
