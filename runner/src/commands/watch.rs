@@ -50,6 +50,7 @@ pub fn run(session: &Session, manual: bool) -> Result<ExitCode> {
         state: session.load_state(),
         raw: keys_raw,
         manual,
+        own_write: None,
     };
     ui.check_current(None)?;
     ui.event_loop(&rx)?;
@@ -61,6 +62,9 @@ struct Ui<'a> {
     state: State,
     raw: bool,
     manual: bool,
+    /// A file memlings itself just wrote (by `reset`): its save event is
+    /// ours, not the learner's, and must not wipe the message about it.
+    own_write: Option<(PathBuf, std::time::Instant)>,
 }
 
 impl Ui<'_> {
@@ -110,6 +114,11 @@ impl Ui<'_> {
     /// A saved exercise file: re-check it, switching to it if the learner
     /// is working on another exercise than the current one.
     fn saved(&mut self, path: &Path) -> Result<()> {
+        if let Some((own, until)) = &self.own_write {
+            if same_file(own, path) && std::time::Instant::now() < *until {
+                return Ok(());
+            }
+        }
         let ws = &self.session.ws;
         let Some(index) = self
             .session
@@ -136,7 +145,7 @@ impl Ui<'_> {
         let registry = &self.session.registry;
         let ex = &registry.exercises[self.state.current];
         self.clear();
-        if let Some(note) = note {
+        if let Some(note) = &note {
             self.print(&format!("{note}\n\n"));
         }
         if !self.session.ws.exercise_file(ex).is_file() {
@@ -154,7 +163,7 @@ impl Ui<'_> {
         let first_time = self.state.record(&ex.name, passed);
         self.clear();
         if passed {
-            self.print(&render::full(&report));
+            self.print(&self.fit(&render::full(&report), ex));
             match self.state.next_pending(registry) {
                 Some(next) => {
                     self.state.current = next;
@@ -183,7 +192,9 @@ impl Ui<'_> {
             }
         } else {
             self.state.save(registry)?;
-            self.print(&render::full(&report));
+            let mut text = note.map(|n| format!("{n}\n\n")).unwrap_or_default();
+            text.push_str(&render::full(&report));
+            self.print(&self.fit(&text, ex));
         }
         self.footer();
         Ok(())
@@ -233,6 +244,10 @@ impl Ui<'_> {
             self.footer();
             return Ok(());
         }
+        self.own_write = Some((
+            self.session.ws.exercise_file(ex),
+            std::time::Instant::now() + Duration::from_secs(2),
+        ));
         let message = match reset::reset(self.session, ex) {
             Ok(message) => message,
             Err(err) => format!("{} {err:#}", "error:".red().bold()),
@@ -258,6 +273,32 @@ impl Ui<'_> {
             ex.book,
             keys.dimmed()
         ));
+    }
+
+    /// Cuts a report to what fits above the footer, so the verdict and the
+    /// note at the top never scroll out of sight.
+    fn fit(&self, text: &str, ex: &crate::registry::Exercise) -> String {
+        const FOOTER_LINES: usize = 6;
+        let rows = match crossterm::terminal::size() {
+            Ok((_, rows)) if self.raw => rows as usize,
+            _ => return text.to_string(),
+        };
+        let room = rows.saturating_sub(FOOTER_LINES).max(8);
+        let lines: Vec<&str> = text.lines().collect();
+        if lines.len() <= room {
+            return text.to_string();
+        }
+        let mut out = lines[..room - 1].join("\n");
+        out.push_str(&format!(
+            "\n{}\n",
+            format!(
+                "... {} more lines: `memlings check {}` shows everything",
+                lines.len() - (room - 1),
+                ex.name
+            )
+            .dimmed()
+        ));
+        out
     }
 
     fn clear(&self) {
