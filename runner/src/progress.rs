@@ -11,12 +11,12 @@ pub fn summary(registry: &Registry, state: &State) -> String {
     let total = registry.exercises.len();
     let done = state.done.len();
     let width = 30;
-    let filled = if total == 0 { 0 } else { done * width / total };
+    let filled = (done * width).checked_div(total).unwrap_or(0);
     format!(
         "Progress: [{}{}] {done}/{total} exercises done ({}%)",
         "#".repeat(filled).green(),
         "-".repeat(width - filled).dimmed(),
-        if total == 0 { 0 } else { done * 100 / total }
+        (done * 100).checked_div(total).unwrap_or(0)
     )
 }
 

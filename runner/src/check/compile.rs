@@ -136,11 +136,9 @@ impl Package {
                 .unwrap_or_default()
                 .to_string();
             match msg["reason"].as_str() {
-                Some("compiler-message") => {
-                    if msg["message"]["level"].as_str() == Some("error") {
-                        if let Some(rendered) = msg["message"]["rendered"].as_str() {
-                            errors.entry(target).or_default().push_str(rendered);
-                        }
+                Some("compiler-message") if msg["message"]["level"].as_str() == Some("error") => {
+                    if let Some(rendered) = msg["message"]["rendered"].as_str() {
+                        errors.entry(target).or_default().push_str(rendered);
                     }
                 }
                 Some("compiler-artifact") => {
