@@ -25,7 +25,7 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {
     Byte,
-    /// Kilobyte: 1,000 bytes.
+    /// Kilobyte: 1,000 bytes. The symbol is kB; Rust capitalizes variants.
     KB,
     /// Megabyte: 1,000 kB.
     MB,
