@@ -74,5 +74,8 @@ pub fn bar(len: u64, label: &str) -> ProgressBar {
             .progress_chars("#>-"),
     );
     bar.set_message(label.to_string());
+    // Compiling comes first and reports nothing; a ticking clock shows it is
+    // not stuck.
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
     bar
 }
