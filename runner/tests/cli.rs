@@ -231,7 +231,9 @@ fn no_color_is_honored_and_pipes_get_plain_text() {
 fn running_out_of_memory_is_a_clear_crash() {
     let sb = Sandbox::new();
     sb.solve("units");
-    sb.edit("units", |src| src.replace("bits.div_ceil(8)", "vec![1u8; 1 << 36].len() as u64"));
+    sb.edit("units", |src| {
+        src.replace("bits.div_ceil(8)", "vec![1u8; 1 << 36].len() as u64")
+    });
     let out = sb.memlings(&["check", "units"]);
     out.assert_code(1);
     out.assert_stdout_has("✗ units crashed: it ran out of memory (the limit is 2048 MiB)");
