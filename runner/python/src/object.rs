@@ -25,14 +25,21 @@ pub enum Object {
     Instance(Instance),
     Class(Class),
     /// A `def`: `code` indexes the interpreter's table of function bodies.
-    Function { name: Rc<str>, code: usize },
+    Function {
+        name: Rc<str>,
+        code: usize,
+    },
     /// A built-in callable or module attribute (`len`, `gc.collect`, ...),
     /// named by its dotted path.
     Builtin(&'static str),
     /// A module object (`gc`, `sys`).
     Module(&'static str),
     /// `range(start, stop, step)`.
-    Range { start: i64, stop: i64, step: i64 },
+    Range {
+        start: i64,
+        stop: i64,
+        step: i64,
+    },
     WeakRef(WeakRef),
 }
 

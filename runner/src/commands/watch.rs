@@ -3,6 +3,7 @@
 //! answers single keys (one letter + Enter when stdin is not a terminal, or
 //! under `--manual`).
 
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -50,7 +51,7 @@ pub fn run(session: &Session, manual: bool) -> Result<ExitCode> {
         state: session.load_state(),
         raw: keys_raw,
         manual,
-        own_write: None,
+        checked: HashMap::new(),
     };
     ui.check_current(None)?;
     ui.event_loop(&rx)?;
@@ -62,9 +63,11 @@ struct Ui<'a> {
     state: State,
     raw: bool,
     manual: bool,
-    /// A file memlings itself just wrote (by `reset`): its save event is
-    /// ours, not the learner's, and must not wipe the message about it.
-    own_write: Option<(PathBuf, std::time::Instant)>,
+    /// The content each exercise had when it was last checked. Editors and
+    /// `cp` often report one save as several events, and `reset` writes
+    /// files itself: a file whose content has not changed since its last
+    /// check is not checked again, so no message is wiped for nothing.
+    checked: HashMap<usize, u64>,
 }
 
 impl Ui<'_> {
@@ -114,11 +117,6 @@ impl Ui<'_> {
     /// A saved exercise file: re-check it, switching to it if the learner
     /// is working on another exercise than the current one.
     fn saved(&mut self, path: &Path) -> Result<()> {
-        if let Some((own, until)) = &self.own_write {
-            if same_file(own, path) && std::time::Instant::now() < *until {
-                return Ok(());
-            }
-        }
         let ws = &self.session.ws;
         let Some(index) = self
             .session
@@ -129,6 +127,9 @@ impl Ui<'_> {
         else {
             return Ok(());
         };
+        if self.checked.get(&index) == Some(&content_hash(path)) {
+            return Ok(());
+        }
         let note = (index != self.state.current).then(|| {
             format!(
                 "Switched to {} because you saved it.",
@@ -158,7 +159,9 @@ impl Ui<'_> {
             return Ok(());
         }
         self.print(&format!("Checking {}...\n", ex.name.bold()));
+        let hash = content_hash(&self.session.ws.exercise_file(ex));
         let report = self.session.learner_checker().check(ex)?;
+        self.checked.insert(self.state.current, hash);
         let passed = report.verdict.passed();
         let first_time = self.state.record(&ex.name, passed);
         self.clear();
@@ -244,10 +247,6 @@ impl Ui<'_> {
             self.footer();
             return Ok(());
         }
-        self.own_write = Some((
-            self.session.ws.exercise_file(ex),
-            std::time::Instant::now() + Duration::from_secs(2),
-        ));
         let message = match reset::reset(self.session, ex) {
             Ok(message) => message,
             Err(err) => format!("{} {err:#}", "error:".red().bold()),
@@ -257,6 +256,10 @@ impl Ui<'_> {
     }
 
     fn footer(&self) {
+        self.print(&self.footer_text());
+    }
+
+    fn footer_text(&self) -> String {
         let registry = &self.session.registry;
         let ex = &registry.exercises[self.state.current];
         let keys = if self.raw {
@@ -266,34 +269,46 @@ impl Ui<'_> {
         } else {
             "type a letter and Enter: h hint · l list · n next · c check all · r reset · q quit"
         };
-        self.print(&format!(
+        format!(
             "\n{}\nCurrent exercise: {}  (book: {})\n{}\n",
             progress::summary(registry, &self.state),
             ex.exercise_rel().bold(),
             ex.book,
             keys.dimmed()
-        ));
+        )
     }
 
     /// Cuts a report to what fits above the footer, so the verdict and the
     /// note at the top never scroll out of sight.
     fn fit(&self, text: &str, ex: &crate::registry::Exercise) -> String {
-        const FOOTER_LINES: usize = 6;
-        let rows = match crossterm::terminal::size() {
-            Ok((_, rows)) if self.raw => rows as usize,
+        let (cols, rows) = match crossterm::terminal::size() {
+            Ok((cols, rows)) if self.raw => (cols.max(20) as usize, rows as usize),
             _ => return text.to_string(),
         };
-        let room = rows.saturating_sub(FOOTER_LINES).max(8);
+        // Long lines wrap, so budget in screen rows, not lines.
+        let screen_rows = |line: &str| visible_width(line).div_ceil(cols).max(1);
+        let footer_rows: usize = self.footer_text().lines().map(screen_rows).sum();
+        let room = rows.saturating_sub(footer_rows + 1).max(8);
+        let mut used = 0;
+        let mut kept = Vec::new();
         let lines: Vec<&str> = text.lines().collect();
-        if lines.len() <= room {
+        for line in &lines {
+            let need = screen_rows(line);
+            if used + need > room - 1 {
+                break;
+            }
+            used += need;
+            kept.push(*line);
+        }
+        if kept.len() == lines.len() {
             return text.to_string();
         }
-        let mut out = lines[..room - 1].join("\n");
+        let mut out = kept.join("\n");
         out.push_str(&format!(
             "\n{}\n",
             format!(
                 "... {} more lines: `memlings check {}` shows everything",
-                lines.len() - (room - 1),
+                lines.len() - kept.len(),
                 ex.name
             )
             .dimmed()
@@ -317,6 +332,28 @@ impl Ui<'_> {
         }
         let _ = out.flush();
     }
+}
+
+fn content_hash(path: &Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    std::fs::read(path).ok().hash(&mut h);
+    h.finish()
+}
+
+/// Columns a line takes on screen: escape sequences take none.
+fn visible_width(line: &str) -> usize {
+    let mut width = 0;
+    let mut in_escape = false;
+    for c in line.chars() {
+        match (in_escape, c) {
+            (false, '\u{1b}') => in_escape = true,
+            (true, c) if c.is_ascii_alphabetic() => in_escape = false,
+            (true, _) => {}
+            (false, _) => width += 1,
+        }
+    }
+    width
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
