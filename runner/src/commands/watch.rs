@@ -173,9 +173,9 @@ impl Ui<'_> {
                     self.state.save(registry)?;
                     let next_ex = &registry.exercises[next];
                     let lead = if first_time {
-                        "Well done!"
+                        "passes. Well done!"
                     } else {
-                        "Still passing."
+                        "still passes."
                     };
                     return self.check_current(Some(format!(
                         "{} {} {lead} Next up: {} ({})",
@@ -188,7 +188,7 @@ impl Ui<'_> {
                 None => {
                     self.state.save(registry)?;
                     self.print(&format!(
-                        "\n{} Every exercise is done. You have built Python's memory manager, piece by piece.\n",
+                        "\n{} Every exercise in the workbook is done. `memlings list` shows them all.\n",
                         "🎉".bold()
                     ));
                 }
