@@ -48,7 +48,11 @@ pub fn main(cases: &[Case]) {
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
         // The body's byte length makes the frame unambiguous whatever it holds.
-        let _ = write!(out, "\n{token} case {name} {status} {}\n{body}\n", body.len());
+        let _ = write!(
+            out,
+            "\n{token} case {name} {status} {}\n{body}\n",
+            body.len()
+        );
         let _ = out.flush();
     }
     let stdout = std::io::stdout();
