@@ -60,7 +60,9 @@ fn run(m: &mut Memory, stmt: &Stmt) -> Result<Option<String>, PyError> {
         Eq(a, b) => return m.eq(a, b).map(|r| Some(py_bool(r))),
         Lookup(name) => {
             let id = m.lookup(name)?;
-            let value = m.get(id).map_or("(freed!)".to_string(), |o| o.value.to_string());
+            let value = m
+                .get(id)
+                .map_or("(freed!)".to_string(), |o| o.value.to_string());
             return Ok(Some(value));
         }
     }

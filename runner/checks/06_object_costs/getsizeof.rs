@@ -24,7 +24,10 @@ fn rows(rows: &[(&str, Shape)]) -> String {
     rows.iter()
         .map(|(expr, shape)| {
             let shape_text = format!("{shape:?}");
-            format!("{expr:<17} {shape_text:<46} -> {}\n", show(|| getsizeof(shape)))
+            format!(
+                "{expr:<17} {shape_text:<46} -> {}\n",
+                show(|| getsizeof(shape))
+            )
         })
         .collect()
 }
@@ -179,7 +182,10 @@ fn dict_growth() -> String {
     out += "a str key, then an int key (the table is rebuilt for hashes):\n";
     let mut keys = DictKeys::EMPTY;
     keys.insert(0, true);
-    out += &format!("  {{'a': 1}}         {}\n", show(|| getsizeof(&keys.shape())));
+    out += &format!(
+        "  {{'a': 1}}         {}\n",
+        show(|| getsizeof(&keys.shape()))
+    );
     keys.insert(1, false);
     out += &format!("  then d[1] = 1    {}\n", show(|| getsizeof(&keys.shape())));
     out
