@@ -27,13 +27,18 @@ const STARTUP_OBJECTS: usize = 11_094;
 
 /// 12345 -> "12,345".
 fn n(value: usize) -> String {
-    let digits = value.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
+    let mut groups = Vec::new();
+    let mut rest = value;
+    loop {
+        groups.push(rest % 1000);
+        rest /= 1000;
+        if rest == 0 {
+            break;
         }
-        out.push(c);
+    }
+    let mut out = groups.pop().unwrap_or(0).to_string();
+    for group in groups.iter().rev() {
+        out += &format!(",{group:03}");
     }
     out
 }
