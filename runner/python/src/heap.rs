@@ -28,6 +28,10 @@ pub trait Heap: Sized {
     /// type starts tracked (a dict only once it holds something trackable).
     /// As in 3.11, allocating a GC object may first run an automatic
     /// collection, which may run finalizers: hence the runtime.
+    ///
+    /// One exception, as in CPython: `weakref.ref(x)` without a callback,
+    /// when `x` already has such a weakref, returns that one (with one more
+    /// reference) instead of a new object.
     fn alloc<R: Runtime<Self>>(&mut self, object: Object, rt: &mut R) -> ObjId;
 
     fn get(&self, id: ObjId) -> &Object;
@@ -51,6 +55,20 @@ pub trait Heap: Sized {
     /// Tells the heap `value` was just stored into `container`, so a dict can
     /// start being tracked (CPython's MAINTAIN_TRACKING).
     fn stored(&mut self, container: ObjId, value: ObjId);
+
+    /// A NEW key was just pushed onto `dict`'s entries (not an overwrite):
+    /// where CPython's keys table may grow (`insertion_resize`). Called
+    /// before [`Heap::stored`] for the same store. Deleting a key calls
+    /// nothing: CPython leaves a dummy entry and keeps the table.
+    fn dict_key_added(&mut self, dict: ObjId) {
+        let _ = dict;
+    }
+
+    /// `d.clear()` just emptied `dict`: CPython gives it the shared empty
+    /// keys table again.
+    fn dict_cleared(&mut self, dict: ObjId) {
+        let _ = dict;
+    }
 
     /// `gc.is_tracked(obj)`.
     fn is_tracked(&self, id: ObjId) -> bool;

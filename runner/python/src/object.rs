@@ -129,8 +129,10 @@ impl Object {
         )
     }
 
-    /// The objects this one holds a strong reference to, in the order
-    /// CPython's `tp_traverse` visits them. Weak references are not strong.
+    /// The objects this one holds a strong reference to, in the order they
+    /// appear (a list's items first to last, a dict's key then value).
+    /// Weak references are not strong. The collector visits the same set in
+    /// another order: see [`Object::traverse`].
     pub fn referents(&self) -> Vec<ObjId> {
         match self {
             Object::Tuple(items) => items.clone(),
@@ -149,6 +151,22 @@ impl Object {
             }
             Object::WeakRef(weak) => weak.callback.into_iter().collect(),
             _ => Vec::new(),
+        }
+    }
+
+    /// The referents in the order CPython 3.11's `tp_traverse` visits them,
+    /// which is the order the cycle collector's `move_unreachable` rescues
+    /// objects in (and so the order of later `__del__` calls): a list and a
+    /// tuple from the last item to the first (`list_traverse`,
+    /// `tupletraverse`), a dict each value then its key (`dict_traverse`), an
+    /// instance its attributes, its dict, then its class (`subtype_traverse`),
+    /// a class its namespace then the rest (`type_traverse`).
+    pub fn traverse(&self) -> Vec<ObjId> {
+        match self {
+            Object::Tuple(items) => items.iter().rev().copied().collect(),
+            Object::List(list) => list.items.iter().rev().copied().collect(),
+            Object::Dict(dict) => dict.entries.iter().flat_map(|&(k, v)| [v, k]).collect(),
+            _ => self.referents(),
         }
     }
 

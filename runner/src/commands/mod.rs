@@ -3,6 +3,7 @@
 mod check;
 mod hint;
 mod list;
+mod py;
 mod reset;
 mod verify;
 mod watch;
@@ -66,6 +67,18 @@ pub enum Command {
     Hint { name: Option<String> },
     /// Restore an exercise to its original; your version is kept as a backup
     Reset { name: String },
+    /// Run a Python program on a heap (and beside python3 with --compare)
+    ///
+    /// The program must stay inside the subset the book uses (classes without
+    /// inheritance, functions without defaults, for loops, lists, tuples,
+    /// dicts, the gc, sys and weakref modules); anything else is named in a
+    /// one-line error. With --compare, python3 runs it too (stopped after
+    /// --time-limit seconds) and the two outputs are shown side by side.
+    ///
+    /// Exit codes: 0 ran (and, with --compare, matched python3), 1 the
+    /// program raised an exception or the outputs differ, 2 bad input (no
+    /// such file, not UTF-8, syntax error, outside the subset, step limit).
+    Py(py::PyArgs),
     /// For authors and CI: prove every exercise is complete and consistent
     Verify {
         /// Rewrite runner/pristine.toml from the exercise files as they are
@@ -142,6 +155,10 @@ impl Session {
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    // `py` runs any file, inside the workspace or not.
+    if let Some(Command::Py(args)) = &cli.command {
+        return py::run(args, Duration::from_secs(cli.time_limit));
+    }
     let session = Session::open(&cli)?;
     match cli.command.unwrap_or(Command::Watch { manual: false }) {
         Command::Watch { manual } => watch::run(&session, manual),
@@ -150,5 +167,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Hint { name } => hint::run(&session, name.as_deref()),
         Command::Reset { name } => reset::run(&session, &name),
         Command::Verify { update_pristine } => verify::run(&session, update_pristine),
+        Command::Py(_) => unreachable!("handled before the session opens"),
     }
 }

@@ -1,0 +1,761 @@
+//! From source to a [`Program`]: tokenize, parse, then do the parts of
+//! CPython's compiler that change what a program observes:
+//! - scopes: which names are a function's locals, in `co_varnames` order
+//!   (frames release locals in that order, which orders `__del__` calls);
+//! - constant folding, as 3.11's AST optimizer does (`10**3 is 1000`);
+//! - the constant table: equal literals share one object, held by every
+//!   code object that uses it (so `sys.getrefcount` of a literal matches).
+
+use std::collections::HashSet;
+
+use num_bigint::BigInt;
+use num_traits::{Signed, ToPrimitive, Zero};
+
+use crate::ast::*;
+use crate::error::PyError;
+
+/// A parsed, resolved and folded program.
+#[derive(Debug, Clone)]
+pub struct Program {
+    /// `codes[0]` is the module.
+    pub codes: Vec<Code>,
+    /// Every distinct constant, items of a constant tuple before the tuple.
+    pub consts: Vec<Lit>,
+    /// For each constant, how many code objects hold it in their co_consts.
+    pub const_holders: Vec<usize>,
+}
+
+pub fn compile(source: &str) -> Result<Program, PyError> {
+    let tokens = crate::lexer::tokenize(source)?;
+    let mut codes = crate::parser::parse(tokens)?;
+    for index in 0..codes.len() {
+        resolve(&mut codes, index)?;
+    }
+    let mut program = Program {
+        codes: Vec::new(),
+        consts: Vec::new(),
+        const_holders: Vec::new(),
+    };
+    // Constants are collected in the order the compiler meets them: the
+    // module's body first, entering each def/class body where it appears.
+    let mut order = Vec::new();
+    compile_order(&codes, 0, &mut order);
+    for index in order {
+        let mut body = std::mem::take(&mut codes[index].body);
+        let mut collector = Consts {
+            program: &mut program,
+            used: Vec::new(),
+        };
+        for stmt in &mut body {
+            collector.stmt(stmt);
+        }
+        let used = collector.used;
+        for &c in &used {
+            program.const_holders[c] += 1;
+        }
+        codes[index].body = body;
+        codes[index].consts = used;
+    }
+    program.codes = codes;
+    Ok(program)
+}
+
+fn compile_order(codes: &[Code], index: usize, out: &mut Vec<usize>) {
+    out.push(index);
+    fn walk(codes: &[Code], body: &[Stmt], out: &mut Vec<usize>) {
+        for stmt in body {
+            match &stmt.kind {
+                StmtKind::Def { code, .. } | StmtKind::Class { code, .. } => {
+                    compile_order(codes, *code, out)
+                }
+                StmtKind::If { body, orelse, .. } => {
+                    walk(codes, body, out);
+                    walk(codes, orelse, out);
+                }
+                StmtKind::For { body, .. } => walk(codes, body, out),
+                _ => {}
+            }
+        }
+    }
+    walk(codes, &codes[index].body, out);
+}
+
+// ---- scopes ----
+
+fn resolve(codes: &mut [Code], index: usize) -> Result<(), PyError> {
+    let kind = codes[index].kind;
+    let mut body = std::mem::take(&mut codes[index].body);
+    let mut scope = Resolver {
+        kind,
+        locals: codes[index].params.clone(),
+        bound: HashSet::new(),
+        globals: HashSet::new(),
+    };
+    if kind == CodeKind::Function {
+        scope.bound.extend(codes[index].params.iter().cloned());
+        for stmt in &body {
+            scope.collect_bindings(stmt)?;
+        }
+        for p in &codes[index].params {
+            if scope.globals.contains(p) {
+                return Err(PyError::syntax(
+                    codes[index].line,
+                    format!("name '{p}' is parameter and global"),
+                ));
+            }
+        }
+    }
+    for stmt in &mut body {
+        scope.stmt(stmt);
+    }
+    codes[index].locals = scope.locals;
+    codes[index].body = body;
+    Ok(())
+}
+
+struct Resolver {
+    kind: CodeKind,
+    /// Slots in first-met order.
+    locals: Vec<Name>,
+    /// Names a function binds anywhere (they are local unless global).
+    bound: HashSet<Name>,
+    globals: HashSet<Name>,
+}
+
+impl Resolver {
+    fn collect_bindings(&mut self, stmt: &Stmt) -> Result<(), PyError> {
+        match &stmt.kind {
+            StmtKind::Assign { targets, .. } => targets.iter().for_each(|t| self.bind_target(t)),
+            StmtKind::AugAssign { target, .. } => self.bind_target(target),
+            StmtKind::Del(targets) => targets.iter().for_each(|t| self.bind_target(t)),
+            StmtKind::For { target, body, .. } => {
+                self.bind_target(target);
+                for s in body {
+                    self.collect_bindings(s)?;
+                }
+            }
+            StmtKind::If { body, orelse, .. } => {
+                for s in body.iter().chain(orelse) {
+                    self.collect_bindings(s)?;
+                }
+            }
+            StmtKind::Import(names) => {
+                for n in names {
+                    self.bound.insert(n.name.clone());
+                }
+            }
+            StmtKind::Global(names) => {
+                for n in names {
+                    self.globals.insert(n.clone());
+                }
+            }
+            StmtKind::Def { name, .. } | StmtKind::Class { name, .. } => {
+                self.bound.insert(name.name.clone());
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn bind_target(&mut self, target: &Target) {
+        match target {
+            Target::Name(n) => {
+                self.bound.insert(n.name.clone());
+            }
+            Target::Unpack(items) => items.iter().for_each(|t| self.bind_target(t)),
+            Target::Attr(..) | Target::Subscript(..) => {}
+        }
+    }
+
+    fn name(&mut self, n: &mut NameRef) {
+        n.scope = match self.kind {
+            CodeKind::Module | CodeKind::ClassBody => Scope::Namespace,
+            CodeKind::Function => {
+                if self.bound.contains(&n.name) && !self.globals.contains(&n.name) {
+                    let slot = match self.locals.iter().position(|l| *l == n.name) {
+                        Some(slot) => slot,
+                        None => {
+                            self.locals.push(n.name.clone());
+                            self.locals.len() - 1
+                        }
+                    };
+                    Scope::Local(slot)
+                } else {
+                    Scope::Global
+                }
+            }
+        };
+    }
+
+    /// Walks in the order CPython's compiler emits code, so slots are
+    /// numbered as `co_varnames` is.
+    fn stmt(&mut self, stmt: &mut Stmt) {
+        match &mut stmt.kind {
+            StmtKind::Expr(e) => self.expr(e),
+            StmtKind::Assign { targets, value } => {
+                self.expr(value);
+                targets.iter_mut().for_each(|t| self.target(t));
+            }
+            StmtKind::AugAssign { target, value, .. } => {
+                self.target(target);
+                self.expr(value);
+            }
+            StmtKind::Del(targets) => targets.iter_mut().for_each(|t| self.target(t)),
+            StmtKind::If { test, body, orelse } => {
+                self.expr(test);
+                body.iter_mut().for_each(|s| self.stmt(s));
+                orelse.iter_mut().for_each(|s| self.stmt(s));
+            }
+            StmtKind::For { target, iter, body } => {
+                self.expr(iter);
+                self.target(target);
+                body.iter_mut().for_each(|s| self.stmt(s));
+            }
+            StmtKind::Def { name, .. } | StmtKind::Class { name, .. } => self.name(name),
+            StmtKind::Return(value) => {
+                if let Some(v) = value {
+                    self.expr(v);
+                }
+            }
+            StmtKind::Import(names) => names.iter_mut().for_each(|n| self.name(n)),
+            StmtKind::Assert { test, msg } => {
+                self.expr(test);
+                if let Some(m) = msg {
+                    self.expr(m);
+                }
+            }
+            StmtKind::Pass | StmtKind::Break | StmtKind::Continue | StmtKind::Global(_) => {}
+        }
+    }
+
+    fn target(&mut self, target: &mut Target) {
+        match target {
+            Target::Name(n) => self.name(n),
+            Target::Attr(obj, _) => self.expr(obj),
+            Target::Subscript(obj, index) => {
+                self.expr(obj);
+                self.expr(index);
+            }
+            Target::Unpack(items) => items.iter_mut().for_each(|t| self.target(t)),
+        }
+    }
+
+    fn expr(&mut self, e: &mut Expr) {
+        match &mut e.kind {
+            ExprKind::Lit(_) | ExprKind::Const(_) | ExprKind::ConstList(_) => {}
+            ExprKind::ConstKeyDict(_, values) => values.iter_mut().for_each(|v| self.expr(v)),
+            ExprKind::Name(n) => self.name(n),
+            ExprKind::List(items) | ExprKind::Tuple(items) => {
+                items.iter_mut().for_each(|i| self.expr(i))
+            }
+            ExprKind::Dict(items) => items.iter_mut().for_each(|(k, v)| {
+                self.expr(k);
+                self.expr(v);
+            }),
+            ExprKind::Attr(obj, _) => self.expr(obj),
+            ExprKind::Subscript(a, b) | ExprKind::BinOp(_, a, b) | ExprKind::BoolOp(_, a, b) => {
+                self.expr(a);
+                self.expr(b);
+            }
+            ExprKind::Call { func, args, kwargs } => {
+                self.expr(func);
+                args.iter_mut().for_each(|a| self.expr(a));
+                kwargs.iter_mut().for_each(|(_, a)| self.expr(a));
+            }
+            ExprKind::Unary(_, a) | ExprKind::Not(a) => self.expr(a),
+            ExprKind::Slice(a, b, c) => {
+                for e in [a, b, c].into_iter().flatten() {
+                    self.expr(e);
+                }
+            }
+            ExprKind::Compare(first, rest) => {
+                self.expr(first);
+                rest.iter_mut().for_each(|(_, a)| self.expr(a));
+            }
+            ExprKind::IfExp { test, body, orelse } => {
+                self.expr(test);
+                self.expr(body);
+                self.expr(orelse);
+            }
+            ExprKind::FString(pieces) => {
+                for e in FPiece::exprs_mut(pieces) {
+                    self.expr(e);
+                }
+            }
+        }
+    }
+}
+
+// ---- constants ----
+
+struct Consts<'p> {
+    program: &'p mut Program,
+    /// This code object's co_consts, each once.
+    used: Vec<usize>,
+}
+
+impl Consts<'_> {
+    fn stmt(&mut self, stmt: &mut Stmt) {
+        match &mut stmt.kind {
+            StmtKind::Expr(e) => self.expr(e),
+            StmtKind::Assign { targets, value } => {
+                self.expr(value);
+                targets.iter_mut().for_each(|t| self.target(t));
+            }
+            StmtKind::AugAssign { target, value, .. } => {
+                self.target(target);
+                self.expr(value);
+            }
+            StmtKind::Del(targets) => targets.iter_mut().for_each(|t| self.target(t)),
+            StmtKind::If { test, body, orelse } => {
+                self.expr(test);
+                body.iter_mut().for_each(|s| self.stmt(s));
+                orelse.iter_mut().for_each(|s| self.stmt(s));
+            }
+            StmtKind::For { target, iter, body } => {
+                // 3.11's optimizer turns `for x in [consts]` into a tuple.
+                list_display_to_tuple(iter);
+                self.expr(iter);
+                self.target(target);
+                body.iter_mut().for_each(|s| self.stmt(s));
+            }
+            StmtKind::Return(Some(v)) => self.expr(v),
+            StmtKind::Assert { test, msg } => {
+                self.expr(test);
+                if let Some(m) = msg {
+                    self.expr(m);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn target(&mut self, target: &mut Target) {
+        match target {
+            Target::Name(_) => {}
+            Target::Attr(obj, _) => self.expr(obj),
+            Target::Subscript(obj, index) => {
+                self.expr(obj);
+                self.expr(index);
+            }
+            Target::Unpack(items) => items.iter_mut().for_each(|t| self.target(t)),
+        }
+    }
+
+    fn use_const(&mut self, lit: &Lit) -> usize {
+        let index = self.intern(lit);
+        if !self.used.contains(&index) {
+            self.used.push(index);
+        }
+        index
+    }
+
+    fn expr(&mut self, e: &mut Expr) {
+        fold(e);
+        if let ExprKind::List(items) = &e.kind {
+            if items.len() > 2 && items.iter().all(|i| matches!(i.kind, ExprKind::Lit(_))) {
+                let lits: Vec<Lit> = items.iter().map(|i| lit_of(i).clone()).collect();
+                let index = self.use_const(&Lit::Tuple(lits));
+                e.kind = ExprKind::ConstList(index);
+                return;
+            }
+        }
+        if let ExprKind::Dict(items) = &mut e.kind {
+            if (2..=16).contains(&items.len())
+                && items
+                    .iter()
+                    .all(|(k, _)| matches!(k.kind, ExprKind::Lit(_)))
+            {
+                let keys: Vec<Lit> = items.iter().map(|(k, _)| lit_of(k).clone()).collect();
+                let mut values: Vec<Expr> =
+                    std::mem::take(items).into_iter().map(|(_, v)| v).collect();
+                // BUILD_CONST_KEY_MAP: the values are compiled first, then the keys.
+                values.iter_mut().for_each(|v| self.expr(v));
+                let index = self.use_const(&Lit::Tuple(keys));
+                e.kind = ExprKind::ConstKeyDict(index, values);
+                return;
+            }
+        }
+        match &mut e.kind {
+            ExprKind::Lit(lit) => {
+                let lit = lit.clone();
+                let index = self.use_const(&lit);
+                e.kind = ExprKind::Const(index);
+            }
+            ExprKind::Const(_) | ExprKind::Name(_) | ExprKind::ConstList(_) => {}
+            ExprKind::ConstKeyDict(_, values) => values.iter_mut().for_each(|v| self.expr(v)),
+            ExprKind::List(items) | ExprKind::Tuple(items) => {
+                items.iter_mut().for_each(|i| self.expr(i))
+            }
+            ExprKind::Dict(items) => items.iter_mut().for_each(|(k, v)| {
+                self.expr(k);
+                self.expr(v);
+            }),
+            ExprKind::Attr(obj, _) => self.expr(obj),
+            ExprKind::Subscript(a, b) | ExprKind::BinOp(_, a, b) | ExprKind::BoolOp(_, a, b) => {
+                self.expr(a);
+                self.expr(b);
+            }
+            ExprKind::Call { func, args, kwargs } => {
+                self.expr(func);
+                args.iter_mut().for_each(|a| self.expr(a));
+                kwargs.iter_mut().for_each(|(_, a)| self.expr(a));
+            }
+            ExprKind::Unary(_, a) | ExprKind::Not(a) => self.expr(a),
+            ExprKind::Slice(a, b, c) => {
+                for e in [a, b, c].into_iter().flatten() {
+                    self.expr(e);
+                }
+            }
+            ExprKind::Compare(first, rest) => {
+                self.expr(first);
+                for (op, operand) in rest.iter_mut() {
+                    if matches!(op, CmpOp::In | CmpOp::NotIn) {
+                        list_display_to_tuple(operand);
+                    }
+                    self.expr(operand);
+                }
+            }
+            ExprKind::IfExp { test, body, orelse } => {
+                self.expr(test);
+                self.expr(body);
+                self.expr(orelse);
+            }
+            ExprKind::FString(pieces) => {
+                for e in FPiece::exprs_mut(pieces) {
+                    self.expr(e);
+                }
+            }
+        }
+    }
+
+    /// The constant table index of `lit`, adding it (items first) if new.
+    fn intern(&mut self, lit: &Lit) -> usize {
+        if let Lit::Tuple(items) = lit {
+            for item in items {
+                self.intern(item);
+            }
+        }
+        if let Some(i) = self
+            .program
+            .consts
+            .iter()
+            .position(|c| c.same_constant(lit))
+        {
+            return i;
+        }
+        self.program.consts.push(lit.clone());
+        self.program.const_holders.push(0);
+        self.program.consts.len() - 1
+    }
+}
+
+fn lit_of(e: &Expr) -> &Lit {
+    match &e.kind {
+        ExprKind::Lit(l) => l,
+        _ => unreachable!("callers check for literals"),
+    }
+}
+
+fn list_display_to_tuple(e: &mut Expr) {
+    if let ExprKind::List(items) = &mut e.kind {
+        items.iter_mut().for_each(fold);
+        if items.iter().all(|i| matches!(i.kind, ExprKind::Lit(_))) {
+            let lits = items
+                .iter()
+                .map(|i| match &i.kind {
+                    ExprKind::Lit(l) => l.clone(),
+                    _ => unreachable!("checked above"),
+                })
+                .collect();
+            e.kind = ExprKind::Lit(Lit::Tuple(lits));
+        }
+    }
+}
+
+// ---- folding (3.11 Python/ast_opt.c, with its size limits) ----
+
+const MAX_INT_SIZE: u64 = 128;
+const MAX_COLLECTION_SIZE: usize = 256;
+const MAX_STR_SIZE: usize = 4096;
+
+/// Folds constant subexpressions bottom-up, in place.
+pub fn fold(e: &mut Expr) {
+    match &mut e.kind {
+        ExprKind::Unary(op, operand) => {
+            fold(operand);
+            if let ExprKind::Lit(v) = &operand.kind {
+                if let Some(r) = fold_unary(*op, v) {
+                    e.kind = ExprKind::Lit(r);
+                }
+            }
+        }
+        ExprKind::Not(operand) => {
+            fold(operand);
+            if let ExprKind::Lit(v) = &operand.kind {
+                e.kind = ExprKind::Lit(Lit::Bool(!lit_truth(v)));
+            }
+        }
+        ExprKind::BinOp(op, a, b) => {
+            fold(a);
+            fold(b);
+            if let (ExprKind::Lit(x), ExprKind::Lit(y)) = (&a.kind, &b.kind) {
+                if let Some(r) = fold_binop(*op, x, y) {
+                    e.kind = ExprKind::Lit(r);
+                }
+            }
+        }
+        ExprKind::Tuple(items) => {
+            items.iter_mut().for_each(fold);
+            if items.iter().all(|i| matches!(i.kind, ExprKind::Lit(_))) {
+                let lits = items
+                    .iter()
+                    .map(|i| match &i.kind {
+                        ExprKind::Lit(l) => l.clone(),
+                        _ => unreachable!("checked above"),
+                    })
+                    .collect();
+                e.kind = ExprKind::Lit(Lit::Tuple(lits));
+            }
+        }
+        ExprKind::Subscript(obj, index) => {
+            fold(obj);
+            fold(index);
+            if let (ExprKind::Lit(o), ExprKind::Lit(Lit::Int(i))) = (&obj.kind, &index.kind) {
+                if let Some(r) = fold_subscript(o, i) {
+                    e.kind = ExprKind::Lit(r);
+                }
+            }
+        }
+        ExprKind::List(items) => items.iter_mut().for_each(fold),
+        ExprKind::Dict(items) => items.iter_mut().for_each(|(k, v)| {
+            fold(k);
+            fold(v);
+        }),
+        ExprKind::Attr(obj, _) => fold(obj),
+        ExprKind::Call { func, args, kwargs } => {
+            fold(func);
+            args.iter_mut().for_each(fold);
+            kwargs.iter_mut().for_each(|(_, a)| fold(a));
+        }
+        ExprKind::BoolOp(_, a, b) => {
+            fold(a);
+            fold(b);
+        }
+        ExprKind::Compare(first, rest) => {
+            fold(first);
+            rest.iter_mut().for_each(|(_, a)| fold(a));
+        }
+        ExprKind::IfExp { test, body, orelse } => {
+            fold(test);
+            fold(body);
+            fold(orelse);
+        }
+        ExprKind::ConstKeyDict(_, values) => values.iter_mut().for_each(fold),
+        ExprKind::FString(pieces) => FPiece::exprs_mut(pieces).into_iter().for_each(fold),
+        ExprKind::Slice(a, b, c) => [a, b, c].into_iter().flatten().for_each(|e| fold(e)),
+        ExprKind::Lit(_) | ExprKind::Const(_) | ExprKind::Name(_) | ExprKind::ConstList(_) => {}
+    }
+}
+
+fn lit_truth(v: &Lit) -> bool {
+    match v {
+        Lit::None => false,
+        Lit::Bool(b) => *b,
+        Lit::Int(i) => !i.is_zero(),
+        Lit::Float(f) => *f != 0.0,
+        Lit::Str(s) => !s.is_empty(),
+        Lit::Tuple(t) => !t.is_empty(),
+    }
+}
+
+fn as_int(v: &Lit) -> Option<BigInt> {
+    match v {
+        Lit::Int(i) => Some(i.clone()),
+        Lit::Bool(b) => Some(BigInt::from(*b as u8)),
+        _ => None,
+    }
+}
+
+fn as_float(v: &Lit) -> Option<f64> {
+    match v {
+        Lit::Float(f) => Some(*f),
+        _ => as_int(v).and_then(|i| i.to_f64()).filter(|f| f.is_finite()),
+    }
+}
+
+fn fold_unary(op: UnaryOp, v: &Lit) -> Option<Lit> {
+    if let Lit::Float(f) = v {
+        return match op {
+            UnaryOp::Neg => Some(Lit::Float(-f)),
+            UnaryOp::Pos => Some(Lit::Float(*f)),
+            UnaryOp::Invert => None,
+        };
+    }
+    let i = as_int(v)?;
+    Some(Lit::Int(match op {
+        UnaryOp::Neg => -i,
+        UnaryOp::Pos => i,
+        UnaryOp::Invert => -i - 1,
+    }))
+}
+
+fn fold_binop(op: BinOp, x: &Lit, y: &Lit) -> Option<Lit> {
+    use crate::interp::ops::{float_floordiv, float_mod, int_floordiv, int_mod};
+    // Sequences first: str + str, str * n, tuple + tuple, tuple * n.
+    match (op, x, y) {
+        (BinOp::Add, Lit::Str(a), Lit::Str(b)) => return Some(Lit::Str(format!("{a}{b}").into())),
+        (BinOp::Add, Lit::Tuple(a), Lit::Tuple(b)) => {
+            let mut t = a.clone();
+            t.extend(b.iter().cloned());
+            return Some(Lit::Tuple(t));
+        }
+        (BinOp::Mul, Lit::Str(_) | Lit::Tuple(_), _)
+        | (BinOp::Mul, _, Lit::Str(_) | Lit::Tuple(_)) => {
+            let (seq, n) = if matches!(x, Lit::Str(_) | Lit::Tuple(_)) {
+                (x, y)
+            } else {
+                (y, x)
+            };
+            let n = as_int(n)?.to_i64()?.max(0) as usize;
+            return match seq {
+                Lit::Str(s) => (s.chars().count().saturating_mul(n) <= MAX_STR_SIZE)
+                    .then(|| Lit::Str(s.repeat(n).into())),
+                Lit::Tuple(t) => (t.len().saturating_mul(n) <= MAX_COLLECTION_SIZE).then(|| {
+                    Lit::Tuple(
+                        std::iter::repeat_n(t.iter().cloned(), n)
+                            .flatten()
+                            .collect(),
+                    )
+                }),
+                _ => None,
+            };
+        }
+        _ => {}
+    }
+    if matches!(x, Lit::Str(_) | Lit::Tuple(_) | Lit::None)
+        || matches!(y, Lit::Str(_) | Lit::Tuple(_) | Lit::None)
+    {
+        return None;
+    }
+    if let (Some(a), Some(b)) = (as_int(x), as_int(y)) {
+        let bits = |v: &BigInt| v.bits();
+        return Some(Lit::Int(match op {
+            BinOp::Add => a + b,
+            BinOp::Sub => a - b,
+            BinOp::Mul => {
+                if !a.is_zero() && !b.is_zero() && bits(&a) + bits(&b) > MAX_INT_SIZE {
+                    return None;
+                }
+                a * b
+            }
+            BinOp::FloorDiv => int_floordiv(&a, &b)?,
+            BinOp::Mod => int_mod(&a, &b)?,
+            BinOp::Pow => {
+                if b.is_negative() {
+                    let (fa, fb) = (a.to_f64()?, b.to_f64()?);
+                    if fa == 0.0 {
+                        return None;
+                    }
+                    return Some(Lit::Float(fa.powf(fb)));
+                }
+                let e = b.to_u64()?;
+                if bits(&a) > 0 && bits(&a).saturating_mul(e) > MAX_INT_SIZE {
+                    return None;
+                }
+                num_traits::pow(a, e as usize)
+            }
+            BinOp::LShift => {
+                if b.is_negative() {
+                    return None;
+                }
+                let s = b.to_u64()?;
+                if bits(&a) > 0 && (s > MAX_INT_SIZE || bits(&a) > MAX_INT_SIZE - s) {
+                    return None;
+                }
+                a << s as usize
+            }
+            BinOp::RShift => {
+                if b.is_negative() {
+                    return None;
+                }
+                let s = b.to_u64().unwrap_or(u64::MAX).min(1 << 20);
+                a >> s as usize
+            }
+            BinOp::BitAnd => a & b,
+            BinOp::BitOr => a | b,
+            BinOp::BitXor => a ^ b,
+            BinOp::Div => {
+                let (fa, fb) = (a.to_f64()?, b.to_f64()?);
+                if fb == 0.0 {
+                    return None;
+                }
+                return Some(Lit::Float(fa / fb));
+            }
+        }));
+    }
+    let (a, b) = (as_float(x)?, as_float(y)?);
+    let r = match op {
+        BinOp::Add => a + b,
+        BinOp::Sub => a - b,
+        BinOp::Mul => a * b,
+        BinOp::Div if b != 0.0 => a / b,
+        BinOp::FloorDiv if b != 0.0 => float_floordiv(a, b),
+        BinOp::Mod if b != 0.0 => float_mod(a, b),
+        _ => return None,
+    };
+    r.is_finite().then_some(Lit::Float(r))
+}
+
+fn fold_subscript(obj: &Lit, index: &BigInt) -> Option<Lit> {
+    let i = index.to_i64()?;
+    match obj {
+        Lit::Str(s) => {
+            let chars: Vec<char> = s.chars().collect();
+            let n = chars.len() as i64;
+            let i = if i < 0 { i + n } else { i };
+            (0..n)
+                .contains(&i)
+                .then(|| Lit::Str(chars[i as usize].to_string().into()))
+        }
+        Lit::Tuple(t) => {
+            let n = t.len() as i64;
+            let i = if i < 0 { i + n } else { i };
+            (0..n).contains(&i).then(|| t[i as usize].clone())
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locals_are_numbered_in_first_met_order() {
+        let p = compile("def f(a):\n    c = b\n    b = 1\n    d = g\n").unwrap();
+        let names: Vec<&str> = p.codes[1].locals.iter().map(|n| &**n).collect();
+        // As CPython 3.11's co_varnames: `b` is met (as a value) before `c`.
+        assert_eq!(names, ["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn folding_shares_constants() {
+        let p = compile("a = 1000\nb = 10**3\nc = (1, 2)\nd = 2**200\n").unwrap();
+        let ints: Vec<String> = p
+            .consts
+            .iter()
+            .filter_map(|c| match c {
+                Lit::Int(i) => Some(i.to_string()),
+                _ => None,
+            })
+            .collect();
+        // 10**3 folds into the same 1000; 2**200 is over the 128-bit
+        // folding limit, so 2 and 200 stay apart.
+        assert_eq!(ints, ["1000", "1", "2", "200"]);
+        assert!(p
+            .consts
+            .iter()
+            .any(|c| matches!(c, Lit::Tuple(t) if t.len() == 2)));
+    }
+}

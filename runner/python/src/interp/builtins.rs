@@ -1,0 +1,1126 @@
+//! The built-in functions and types of the subset, and the `gc`, `sys`
+//! and `weakref` functions. Arguments are borrowed; results are owned.
+
+use num_bigint::BigInt;
+use num_traits::{Signed, ToPrimitive, Zero};
+
+use crate::ast::Name;
+use crate::heap::Heap;
+use crate::object::{Dict, ObjId, Object, WeakRef};
+use crate::repr;
+
+use super::{Interp, R};
+
+/// Every built-in object the interpreter makes at start-up, by dotted path.
+/// Names without a dot (and not modules) are visible as builtins.
+pub const ALL: &[&str] = &[
+    // functions
+    "print",
+    "len",
+    "id",
+    "repr",
+    "isinstance",
+    "abs",
+    "min",
+    "max",
+    "sum",
+    "enumerate",
+    "zip",
+    // types (callable, and what `type(x)` returns)
+    "int",
+    "str",
+    "list",
+    "tuple",
+    "dict",
+    "bool",
+    "float",
+    "type",
+    "range",
+    // types with no builtin name
+    "NoneType",
+    "function",
+    "module",
+    "builtin_function_or_method",
+    // modules and their functions
+    "gc",
+    "sys",
+    "weakref",
+    "gc.collect",
+    "gc.get_count",
+    "gc.get_threshold",
+    "gc.set_threshold",
+    "gc.disable",
+    "gc.enable",
+    "gc.isenabled",
+    "gc.freeze",
+    "gc.unfreeze",
+    "gc.get_freeze_count",
+    "gc.is_tracked",
+    "sys.getrefcount",
+    "sys.getsizeof",
+    "weakref.ref",
+];
+
+const HIDDEN: &[&str] = &[
+    "NoneType",
+    "function",
+    "module",
+    "builtin_function_or_method",
+    "gc",
+    "sys",
+    "weakref",
+];
+
+/// Names of real CPython builtins the subset leaves out.
+const CPYTHON_BUILTINS: &[&str] = &[
+    "aiter",
+    "all",
+    "anext",
+    "any",
+    "ascii",
+    "bin",
+    "breakpoint",
+    "bytearray",
+    "bytes",
+    "callable",
+    "chr",
+    "classmethod",
+    "compile",
+    "complex",
+    "copyright",
+    "credits",
+    "delattr",
+    "dir",
+    "divmod",
+    "eval",
+    "exec",
+    "exit",
+    "filter",
+    "format",
+    "frozenset",
+    "getattr",
+    "globals",
+    "hasattr",
+    "hash",
+    "help",
+    "hex",
+    "input",
+    "issubclass",
+    "iter",
+    "license",
+    "locals",
+    "map",
+    "memoryview",
+    "next",
+    "object",
+    "oct",
+    "open",
+    "ord",
+    "pow",
+    "property",
+    "quit",
+    "reversed",
+    "round",
+    "set",
+    "setattr",
+    "slice",
+    "sorted",
+    "staticmethod",
+    "super",
+    "vars",
+    "__import__",
+    "__build_class__",
+    "__debug__",
+    "Ellipsis",
+    "NotImplemented",
+];
+
+const GC_ATTRS: &[&str] = &[
+    "DEBUG_COLLECTABLE",
+    "DEBUG_LEAK",
+    "DEBUG_SAVEALL",
+    "DEBUG_STATS",
+    "DEBUG_UNCOLLECTABLE",
+    "callbacks",
+    "garbage",
+    "get_debug",
+    "get_objects",
+    "get_referents",
+    "get_referrers",
+    "get_stats",
+    "is_finalized",
+    "set_debug",
+];
+
+const SYS_ATTRS: &[&str] = &[
+    "abiflags",
+    "addaudithook",
+    "api_version",
+    "argv",
+    "audit",
+    "base_exec_prefix",
+    "base_prefix",
+    "breakpointhook",
+    "builtin_module_names",
+    "byteorder",
+    "call_tracing",
+    "copyright",
+    "displayhook",
+    "dont_write_bytecode",
+    "exc_info",
+    "excepthook",
+    "exception",
+    "exec_prefix",
+    "executable",
+    "exit",
+    "flags",
+    "float_info",
+    "float_repr_style",
+    "get_asyncgen_hooks",
+    "get_int_max_str_digits",
+    "getallocatedblocks",
+    "getdefaultencoding",
+    "getdlopenflags",
+    "getfilesystemencodeerrors",
+    "getfilesystemencoding",
+    "getprofile",
+    "getrecursionlimit",
+    "getswitchinterval",
+    "gettrace",
+    "hash_info",
+    "hexversion",
+    "implementation",
+    "int_info",
+    "intern",
+    "is_finalizing",
+    "maxsize",
+    "maxunicode",
+    "meta_path",
+    "modules",
+    "orig_argv",
+    "path",
+    "path_hooks",
+    "path_importer_cache",
+    "platform",
+    "platlibdir",
+    "prefix",
+    "pycache_prefix",
+    "set_int_max_str_digits",
+    "setprofile",
+    "setrecursionlimit",
+    "setswitchinterval",
+    "settrace",
+    "stderr",
+    "stdin",
+    "stdlib_module_names",
+    "stdout",
+    "thread_info",
+    "unraisablehook",
+    "version",
+    "version_info",
+    "warnoptions",
+    "_debugmallocstats",
+    "_getframe",
+    "_clear_type_cache",
+];
+
+const WEAKREF_ATTRS: &[&str] = &[
+    "CallableProxyType",
+    "KeyedRef",
+    "ProxyType",
+    "ProxyTypes",
+    "ReferenceType",
+    "WeakKeyDictionary",
+    "WeakMethod",
+    "WeakSet",
+    "WeakValueDictionary",
+    "finalize",
+    "getweakrefcount",
+    "getweakrefs",
+    "proxy",
+];
+
+const LIST_METHODS: &[&str] = &[
+    "append", "clear", "copy", "count", "extend", "index", "insert", "pop", "remove", "reverse",
+    "sort",
+];
+const DICT_METHODS: &[&str] = &[
+    "clear",
+    "copy",
+    "fromkeys",
+    "get",
+    "items",
+    "keys",
+    "pop",
+    "popitem",
+    "setdefault",
+    "update",
+    "values",
+];
+const STR_METHODS: &[&str] = &[
+    "capitalize",
+    "casefold",
+    "center",
+    "count",
+    "encode",
+    "endswith",
+    "expandtabs",
+    "find",
+    "format",
+    "format_map",
+    "index",
+    "isalnum",
+    "isalpha",
+    "isascii",
+    "isdecimal",
+    "isdigit",
+    "isidentifier",
+    "islower",
+    "isnumeric",
+    "isprintable",
+    "isspace",
+    "istitle",
+    "isupper",
+    "join",
+    "ljust",
+    "lower",
+    "lstrip",
+    "maketrans",
+    "partition",
+    "removeprefix",
+    "removesuffix",
+    "replace",
+    "rfind",
+    "rindex",
+    "rjust",
+    "rpartition",
+    "rsplit",
+    "rstrip",
+    "split",
+    "splitlines",
+    "startswith",
+    "strip",
+    "swapcase",
+    "title",
+    "translate",
+    "upper",
+    "zfill",
+];
+const INT_METHODS: &[&str] = &[
+    "as_integer_ratio",
+    "bit_count",
+    "bit_length",
+    "conjugate",
+    "denominator",
+    "from_bytes",
+    "imag",
+    "numerator",
+    "real",
+    "to_bytes",
+];
+const FLOAT_METHODS: &[&str] = &[
+    "as_integer_ratio",
+    "conjugate",
+    "fromhex",
+    "hex",
+    "imag",
+    "is_integer",
+    "real",
+];
+
+/// Built-ins CPython calls with an argument tuple (METH_VARARGS, or a
+/// type without vectorcall): a GC allocation per call.
+pub fn takes_args_tuple(name: &str) -> bool {
+    [
+        "str",
+        "int",
+        "min",
+        "max",
+        "sys.getsizeof",
+        "gc.set_threshold",
+        "weakref.ref",
+        "print",
+    ]
+    .contains(&name)
+}
+
+pub fn is_visible(name: &str) -> bool {
+    ALL.contains(&name) && !name.contains('.') && !HIDDEN.contains(&name)
+}
+
+/// "the built-in sorted()" for a CPython builtin the subset leaves out.
+pub fn unsupported_builtin(name: &str) -> Option<String> {
+    if CPYTHON_BUILTINS.contains(&name) {
+        return Some(format!("the built-in {name}()"));
+    }
+    let exception =
+        name.ends_with("Error") || name.ends_with("Exception") || name.ends_with("Warning");
+    if exception && name.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
+        return Some(format!("exception classes ({name})"));
+    }
+    None
+}
+
+/// Whether the real module has this attribute (the subset refuses it
+/// rather than calling it missing).
+pub fn module_attr_exists(module: &str, name: &str) -> bool {
+    let list = match module {
+        "gc" => GC_ATTRS,
+        "sys" => SYS_ATTRS,
+        _ => WEAKREF_ATTRS,
+    };
+    list.contains(&name)
+}
+
+/// Whether the built-in type has this method in CPython.
+pub fn method_exists(object: &Object, name: &str) -> bool {
+    let list: &[&str] = match object {
+        Object::List(_) => LIST_METHODS,
+        Object::Dict(_) => DICT_METHODS,
+        Object::Str(_) => STR_METHODS,
+        Object::Tuple(_) => &["count", "index"],
+        Object::Int(_) | Object::Bool(_) => INT_METHODS,
+        Object::Float(_) => FLOAT_METHODS,
+        _ => &[],
+    };
+    list.contains(&name)
+}
+
+impl<H: Heap> Interp<'_, H> {
+    fn arity(&self, name: &str, args: &[ObjId], min: usize, max: usize) -> R<()> {
+        let n = args.len();
+        if n >= min && n <= max {
+            return Ok(());
+        }
+        let msg = if min == max && min == 1 {
+            format!("{name}() takes exactly one argument ({n} given)")
+        } else if min == max && min == 0 {
+            format!("{name}() takes no arguments ({n} given)")
+        } else if n < min {
+            let plural = if min == 1 { "" } else { "s" };
+            format!("{name} expected at least {min} argument{plural}, got {n}")
+        } else {
+            let plural = if max == 1 { "" } else { "s" };
+            format!("{name} expected at most {max} argument{plural}, got {n}")
+        };
+        Err(self.err("TypeError", msg))
+    }
+
+    fn no_kwargs(&self, name: &str, kwargs: &[(Name, ObjId)]) -> R<()> {
+        match kwargs.first() {
+            None => Ok(()),
+            Some((k, _)) => {
+                Err(self.unsupported(format!("keyword arguments to {name}() ({k}=...)")))
+            }
+        }
+    }
+
+    fn int_arg(&self, heap: &H, id: ObjId, what: &str) -> R<BigInt> {
+        match heap.get(id) {
+            Object::Int(i) => Ok(i.clone()),
+            Object::Bool(b) => Ok(BigInt::from(*b as u8)),
+            other => {
+                let tname = self.type_name_of(heap, other);
+                Err(self.err(
+                    "TypeError",
+                    format!("'{tname}' object cannot be interpreted as an integer{what}"),
+                ))
+            }
+        }
+    }
+
+    pub(super) fn call_builtin(
+        &mut self,
+        heap: &mut H,
+        name: &'static str,
+        args: &[ObjId],
+        kwargs: &[(Name, ObjId)],
+    ) -> R<ObjId> {
+        if name != "print" {
+            self.no_kwargs(name, kwargs)?;
+        }
+        match name {
+            "print" => self.print(heap, args, kwargs),
+            "len" => {
+                self.arity("len", args, 1, 1)?;
+                let n = match heap.get(args[0]) {
+                    Object::Str(s) => s.chars().count(),
+                    Object::List(l) => l.items.len(),
+                    Object::Tuple(t) => t.len(),
+                    Object::Dict(d) => d.entries.len(),
+                    &Object::Range { start, stop, step } => {
+                        super::iter::range_len(start, stop, step) as usize
+                    }
+                    other => {
+                        let tname = self.type_name_of(heap, other);
+                        return Err(self.err(
+                            "TypeError",
+                            format!("object of type '{tname}' has no len()"),
+                        ));
+                    }
+                };
+                Ok(self.new_int(heap, BigInt::from(n)))
+            }
+            "id" => {
+                self.arity("id", args, 1, 1)?;
+                // Not an address: programs compare ids, they never print them.
+                let fake = 0x7f00_0000_0000u64 + 16 * args[0].0 as u64;
+                Ok(self.new_int(heap, BigInt::from(fake)))
+            }
+            "repr" => {
+                self.arity("repr", args, 1, 1)?;
+                if matches!(heap.get(args[0]), Object::Str(_)) {
+                    let s = repr::repr(heap, args[0]);
+                    return Ok(self.new_str(heap, s.into()));
+                }
+                let s = self.str_checked(heap, args[0])?;
+                Ok(self.new_str(heap, s.into()))
+            }
+            "str" => {
+                self.arity("str", args, 0, 1)?;
+                let Some(&a) = args.first() else {
+                    return Ok(self.new_str(heap, "".into()));
+                };
+                if matches!(heap.get(a), Object::Str(_)) {
+                    heap.incref(a);
+                    return Ok(a);
+                }
+                let s = self.str_checked(heap, a)?;
+                Ok(self.new_str(heap, s.into()))
+            }
+            "int" => {
+                if args.len() == 2 {
+                    return Err(self.unsupported("the base argument of int()"));
+                }
+                self.arity("int", args, 0, 1)?;
+                let Some(&a) = args.first() else {
+                    return Ok(self.new_int(heap, BigInt::zero()));
+                };
+                let v = match heap.get(a) {
+                    Object::Int(_) => {
+                        heap.incref(a);
+                        return Ok(a);
+                    }
+                    Object::Bool(b) => BigInt::from(*b as u8),
+                    Object::Float(f) => {
+                        if f.is_nan() {
+                            return Err(
+                                self.err("ValueError", "cannot convert float NaN to integer")
+                            );
+                        }
+                        if f.is_infinite() {
+                            return Err(self
+                                .err("OverflowError", "cannot convert float infinity to integer"));
+                        }
+                        num_traits::FromPrimitive::from_f64(f.trunc()).unwrap_or_default()
+                    }
+                    Object::Str(s) => {
+                        let clean = s.trim().replace('_', "");
+                        let ok = !s.trim().starts_with('_')
+                            && !s.trim().ends_with('_')
+                            && !s.contains("__");
+                        match clean.parse::<BigInt>() {
+                            Ok(v) if ok && !clean.is_empty() => v,
+                            _ => {
+                                let r = repr::repr(heap, a);
+                                return Err(self.err(
+                                    "ValueError",
+                                    format!("invalid literal for int() with base 10: {r}"),
+                                ));
+                            }
+                        }
+                    }
+                    other => {
+                        let tname = self.type_name_of(heap, other);
+                        return Err(self.err(
+                            "TypeError",
+                            format!("int() argument must be a string, a bytes-like object or a real number, not '{tname}'"),
+                        ));
+                    }
+                };
+                Ok(self.new_int(heap, v))
+            }
+            "float" => {
+                self.arity("float", args, 0, 1)?;
+                let Some(&a) = args.first() else {
+                    return Ok(self.new_float(heap, 0.0));
+                };
+                let v = match heap.get(a) {
+                    Object::Float(_) => {
+                        heap.incref(a);
+                        return Ok(a);
+                    }
+                    Object::Int(i) => match i.to_f64() {
+                        Some(f) if f.is_finite() => f,
+                        _ => {
+                            return Err(
+                                self.err("OverflowError", "int too large to convert to float")
+                            )
+                        }
+                    },
+                    Object::Bool(b) => *b as u8 as f64,
+                    Object::Str(s) => match parse_float(s) {
+                        Some(f) => f,
+                        None => {
+                            let r = repr::repr(heap, a);
+                            return Err(self.err(
+                                "ValueError",
+                                format!("could not convert string to float: {r}"),
+                            ));
+                        }
+                    },
+                    other => {
+                        let tname = self.type_name_of(heap, other);
+                        return Err(self.err(
+                            "TypeError",
+                            format!(
+                                "float() argument must be a string or a real number, not '{tname}'"
+                            ),
+                        ));
+                    }
+                };
+                Ok(self.new_float(heap, v))
+            }
+            "bool" => {
+                self.arity("bool", args, 0, 1)?;
+                let t = match args.first() {
+                    Some(&a) => self.truthy(heap, a)?,
+                    None => false,
+                };
+                Ok(self.bool_obj(heap, t))
+            }
+            "list" => {
+                self.arity("list", args, 0, 1)?;
+                let Some(&a) = args.first() else {
+                    return Ok(self.new_list_owning(heap, Vec::new(), None));
+                };
+                self.list_from(heap, a)
+            }
+            "tuple" => {
+                self.arity("tuple", args, 0, 1)?;
+                let Some(&a) = args.first() else {
+                    return Ok(self.empty_tuple(heap));
+                };
+                if matches!(heap.get(a), Object::Tuple(_)) {
+                    heap.incref(a);
+                    return Ok(a);
+                }
+                let items = self.collect_items(heap, a)?;
+                Ok(self.new_tuple_owning(heap, items))
+            }
+            "dict" => {
+                if !args.is_empty() {
+                    return Err(self.unsupported("dict() with arguments"));
+                }
+                Ok(self.alloc(heap, Object::Dict(Dict::default())))
+            }
+            "type" => {
+                if args.len() != 1 {
+                    return Err(self.err("TypeError", "type() takes 1 or 3 arguments"));
+                }
+                Ok(self.type_of(heap, args[0]))
+            }
+            "range" => {
+                self.arity("range", args, 1, 3)?;
+                let mut nums = Vec::new();
+                for &a in args {
+                    let v = self.int_arg(heap, a, "")?;
+                    match v.to_i64() {
+                        Some(v) => nums.push(v),
+                        None => return Err(self.unsupported("ranges beyond 64-bit integers")),
+                    }
+                }
+                let (start, stop, step) = match nums[..] {
+                    [stop] => (0, stop, 1),
+                    [start, stop] => (start, stop, 1),
+                    [start, stop, step] => (start, stop, step),
+                    _ => unreachable!("arity checked"),
+                };
+                if step == 0 {
+                    return Err(self.err("ValueError", "range() arg 3 must not be zero"));
+                }
+                Ok(self.alloc(heap, Object::Range { start, stop, step }))
+            }
+            "isinstance" => {
+                self.arity("isinstance", args, 2, 2)?;
+                let r = self.isinstance(heap, args[0], args[1])?;
+                Ok(self.bool_obj(heap, r))
+            }
+            "abs" => {
+                self.arity("abs", args, 1, 1)?;
+                match heap.get(args[0]) {
+                    Object::Int(i) => {
+                        if !i.is_negative() {
+                            heap.incref(args[0]);
+                            return Ok(args[0]);
+                        }
+                        let v = i.abs();
+                        Ok(self.new_int(heap, v))
+                    }
+                    Object::Bool(b) => Ok(self.new_int(heap, BigInt::from(*b as u8))),
+                    Object::Float(f) => {
+                        let v = f.abs();
+                        Ok(self.new_float(heap, v))
+                    }
+                    other => {
+                        let tname = self.type_name_of(heap, other);
+                        Err(self.err(
+                            "TypeError",
+                            format!("bad operand type for abs(): '{tname}'"),
+                        ))
+                    }
+                }
+            }
+            "min" | "max" => self.min_max(heap, name, args),
+            "sum" => {
+                self.arity("sum", args, 1, 2)?;
+                let items = self.collect_items(heap, args[0])?;
+                let mut total = match args.get(1) {
+                    Some(&s) => {
+                        heap.incref(s);
+                        s
+                    }
+                    None => self.new_int(heap, BigInt::zero()),
+                };
+                let mut result = Ok(());
+                for &item in &items {
+                    match self.binop(heap, crate::ast::BinOp::Add, total, item) {
+                        Ok(next) => {
+                            self.decref(heap, total);
+                            total = next;
+                        }
+                        Err(e) => {
+                            result = Err(e);
+                            break;
+                        }
+                    }
+                }
+                self.decref_all(heap, items);
+                match result {
+                    Ok(()) => Ok(total),
+                    Err(e) => {
+                        self.decref(heap, total);
+                        Err(e)
+                    }
+                }
+            }
+            "enumerate" | "zip" => Err(crate::error::PyError::unsupported_hint(
+                self.line,
+                format!("the built-in {name}() except in a for loop header"),
+                format!("write `for ... in {name}(...):`"),
+            )),
+            "NoneType" | "function" | "module" | "builtin_function_or_method" => {
+                Err(self.err("TypeError", format!("cannot create '{name}' instances")))
+            }
+            _ if name.starts_with("gc.") => self.gc_function(heap, name, args),
+            "sys.getrefcount" => {
+                self.arity("sys.getrefcount", args, 1, 1)?;
+                let n = heap.refcount(args[0]);
+                Ok(self.new_int(heap, BigInt::from(n)))
+            }
+            "sys.getsizeof" => {
+                self.arity("getsizeof", args, 1, 2)?;
+                let n = heap.getsizeof(args[0]);
+                Ok(self.new_int(heap, BigInt::from(n)))
+            }
+            "weakref.ref" => {
+                self.arity("weakref", args, 1, 2)?;
+                let target = args[0];
+                if !matches!(
+                    heap.get(target),
+                    Object::Instance(_) | Object::Class(_) | Object::Function { .. }
+                ) {
+                    let tname = self.type_name(heap, target);
+                    return Err(self.err(
+                        "TypeError",
+                        format!("cannot create weak reference to '{tname}' object"),
+                    ));
+                }
+                let callback = args.get(1).copied().filter(|&c| !self.is_none(c));
+                if let Some(c) = callback {
+                    heap.incref(c);
+                }
+                let r = self.alloc(
+                    heap,
+                    Object::WeakRef(WeakRef {
+                        target: Some(target),
+                        callback,
+                    }),
+                );
+                if let Some(c) = callback {
+                    heap.stored(r, c);
+                }
+                Ok(r)
+            }
+            _ => Err(self.unsupported(format!("the built-in {name}()"))),
+        }
+    }
+
+    fn gc_function(&mut self, heap: &mut H, name: &str, args: &[ObjId]) -> R<ObjId> {
+        match name {
+            "gc.collect" => {
+                if args.len() > 1 {
+                    return Err(self.err(
+                        "TypeError",
+                        format!("collect() takes at most 1 argument ({} given)", args.len()),
+                    ));
+                }
+                let generation = match args.first() {
+                    Some(&g) => self.int_arg(heap, g, "")?,
+                    None => BigInt::from(2),
+                };
+                let generation = match generation.to_i64() {
+                    Some(g @ 0..=2) => g as usize,
+                    _ => return Err(self.err("ValueError", "invalid generation")),
+                };
+                let n = heap.collect(generation, self);
+                Ok(self.new_int(heap, BigInt::from(n)))
+            }
+            "gc.get_count" | "gc.get_threshold" => {
+                self.arity(name, args, 0, 0)?;
+                let v = if name == "gc.get_count" {
+                    heap.gc_count()
+                } else {
+                    heap.gc_threshold()
+                };
+                let items: Vec<ObjId> = v
+                    .iter()
+                    .map(|&n| self.new_int(heap, BigInt::from(n)))
+                    .collect();
+                Ok(self.new_tuple_owning(heap, items))
+            }
+            "gc.set_threshold" => {
+                if args.is_empty() || args.len() > 3 {
+                    let n = args.len();
+                    return Err(self.err(
+                        "TypeError",
+                        if n == 0 {
+                            "set_threshold() takes at least 1 argument (0 given)".to_string()
+                        } else {
+                            format!("set_threshold() takes at most 3 arguments ({n} given)")
+                        },
+                    ));
+                }
+                let mut t = heap.gc_threshold();
+                for (i, &a) in args.iter().enumerate() {
+                    let v = self.int_arg(heap, a, "")?;
+                    t[i] = v
+                        .to_usize()
+                        .unwrap_or(if v.is_negative() { 0 } else { usize::MAX });
+                }
+                heap.set_gc_threshold(t);
+                Ok(self.none(heap))
+            }
+            "gc.disable" | "gc.enable" => {
+                self.arity(name, args, 0, 0)?;
+                heap.set_gc_enabled(name == "gc.enable");
+                Ok(self.none(heap))
+            }
+            "gc.isenabled" => {
+                self.arity(name, args, 0, 0)?;
+                let on = heap.gc_enabled();
+                Ok(self.bool_obj(heap, on))
+            }
+            "gc.freeze" => {
+                self.arity(name, args, 0, 0)?;
+                heap.freeze();
+                Ok(self.none(heap))
+            }
+            "gc.is_tracked" => {
+                self.arity("gc.is_tracked", args, 1, 1)?;
+                let t = heap.is_tracked(args[0]);
+                Ok(self.bool_obj(heap, t))
+            }
+            _ => Err(self.unsupported(format!("the function {name}()"))),
+        }
+    }
+
+    /// `print(*args, sep=' ', end='\n')`.
+    fn print(&mut self, heap: &mut H, args: &[ObjId], kwargs: &[(Name, ObjId)]) -> R<ObjId> {
+        if self.print_keywords.is_none() {
+            // Measured on 3.11.7: the first print() call makes one lasting
+            // GC object (its argument parser's tuple of keyword names),
+            // with or without keywords.
+            let names: Vec<ObjId> = ["sep", "end", "file", "flush"]
+                .iter()
+                .map(|n| self.name_str(heap, &(*n).into()))
+                .collect();
+            let t = self.new_tuple_owning(heap, names);
+            self.print_keywords = Some(t);
+        }
+        let mut sep = " ".to_string();
+        let mut end = "\n".to_string();
+        for (k, v) in kwargs {
+            let slot = match &**k {
+                "sep" => &mut sep,
+                "end" => &mut end,
+                "flush" => continue,
+                "file" => return Err(self.unsupported("print(file=...)")),
+                other => {
+                    return Err(self.err(
+                        "TypeError",
+                        format!("'{other}' is an invalid keyword argument for print()"),
+                    ))
+                }
+            };
+            match heap.get(*v) {
+                Object::Str(s) => *slot = s.to_string(),
+                Object::None => {}
+                other => {
+                    let tname = self.type_name_of(heap, other);
+                    return Err(self.err(
+                        "TypeError",
+                        format!("{k} must be None or a string, not {tname}"),
+                    ));
+                }
+            }
+        }
+        // One write per piece, as print() does: what was written before an
+        // error stays written.
+        for (i, &a) in args.iter().enumerate() {
+            if i > 0 {
+                self.stdout_write(&sep);
+            }
+            let text = self.str_checked(heap, a)?;
+            self.stdout_write(&text);
+        }
+        self.stdout_write(&end);
+        Ok(self.none(heap))
+    }
+
+    /// `sys.stdout.write(text)`.
+    fn stdout_write(&mut self, text: &str) {
+        self.stdout.push_str(text);
+        if let Some(t) = self.tracer.as_mut() {
+            t.printed(text);
+        }
+    }
+
+    /// The first repr of a container in a CPython process makes the
+    /// thread-state dict and the list `Py_ReprEnter` keeps there (two GC
+    /// allocations `gc.get_count()` sees); later ones reuse them.
+    fn repr_enter(&mut self, heap: &mut H, id: ObjId) {
+        let enters = match heap.get(id) {
+            Object::Dict(_) => true,
+            Object::List(l) => !l.items.is_empty(),
+            Object::Tuple(t) => !t.is_empty(),
+            _ => false,
+        };
+        if !enters || self.repr_state.is_some() {
+            return;
+        }
+        let dict = self.alloc(heap, Object::Dict(Dict::default()));
+        let list = self.new_list_owning(heap, Vec::new(), None);
+        let key = self.name_str(heap, &"Py_Repr".into());
+        self.repr_state = Some(dict);
+        // A str key into a fresh dict: this cannot fail.
+        self.dict_set(heap, dict, key, list)
+            .expect("a str key is hashable");
+    }
+
+    /// `repr(x)`, with CPython's limit on converting huge ints.
+    pub(super) fn repr_checked(&mut self, heap: &mut H, id: ObjId) -> R<String> {
+        self.repr_enter(heap, id);
+        if repr::exceeds_int_digits(heap, id) {
+            return Err(self.err(
+                "ValueError",
+                "Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit",
+            ));
+        }
+        Ok(repr::repr(heap, id))
+    }
+
+    /// `str(x)`, with CPython's limit on converting huge ints.
+    pub(super) fn str_checked(&mut self, heap: &mut H, id: ObjId) -> R<String> {
+        self.repr_enter(heap, id);
+        if repr::exceeds_int_digits(heap, id) {
+            return Err(self.err(
+                "ValueError",
+                "Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit",
+            ));
+        }
+        Ok(repr::str_of(heap, id))
+    }
+
+    /// `type(x)`: the class of an instance, or the built-in type object.
+    fn type_of(&mut self, heap: &mut H, id: ObjId) -> ObjId {
+        if let Object::Instance(inst) = heap.get(id) {
+            let class = inst.class;
+            heap.incref(class);
+            return class;
+        }
+        let name = match heap.get(id) {
+            Object::None => "NoneType",
+            Object::Bool(_) => "bool",
+            Object::Int(_) => "int",
+            Object::Float(_) => "float",
+            Object::Str(_) => "str",
+            Object::Tuple(_) => "tuple",
+            Object::List(_) => "list",
+            Object::Dict(_) => "dict",
+            Object::Class(_) => "type",
+            Object::Function { .. } => "function",
+            Object::Builtin(b)
+                if is_type_name(b)
+                    || [
+                        "NoneType",
+                        "function",
+                        "module",
+                        "builtin_function_or_method",
+                        "weakref.ref",
+                    ]
+                    .contains(b) =>
+            {
+                "type"
+            }
+            Object::Builtin(_) => "builtin_function_or_method",
+            Object::Module(_) => "module",
+            Object::Range { .. } => "range",
+            Object::WeakRef(_) => "weakref.ref",
+            Object::Instance(_) => unreachable!("handled above"),
+        };
+        self.builtin(heap, name).expect("every type is a builtin")
+    }
+
+    fn isinstance(&mut self, heap: &mut H, obj: ObjId, types: ObjId) -> R<bool> {
+        let candidates: Vec<ObjId> = match heap.get(types) {
+            Object::Tuple(t) => t.clone(),
+            _ => vec![types],
+        };
+        let actual = self.type_of(heap, obj);
+        let is_bool = matches!(heap.get(obj), Object::Bool(_));
+        let mut result = Ok(false);
+        for c in candidates {
+            let is_type = match heap.get(c) {
+                Object::Class(_) => true,
+                Object::Builtin(b) => {
+                    is_type_name(b) || *b == "NoneType" || *b == "function" || *b == "module"
+                }
+                _ => false,
+            };
+            if !is_type {
+                result = Err(self.err(
+                    "TypeError",
+                    "isinstance() arg 2 must be a type, a tuple of types, or a union",
+                ));
+                break;
+            }
+            let int_for_bool = is_bool && matches!(heap.get(c), Object::Builtin("int"));
+            if c == actual || int_for_bool {
+                result = Ok(true);
+                break;
+            }
+        }
+        self.decref(heap, actual);
+        result
+    }
+
+    fn min_max(&mut self, heap: &mut H, name: &str, args: &[ObjId]) -> R<ObjId> {
+        if args.is_empty() {
+            return Err(self.err(
+                "TypeError",
+                format!("{name} expected at least 1 argument, got 0"),
+            ));
+        }
+        let items = if args.len() == 1 {
+            self.collect_items(heap, args[0])?
+        } else {
+            for &a in args {
+                heap.incref(a);
+            }
+            args.to_vec()
+        };
+        if items.is_empty() {
+            return Err(self.err("ValueError", format!("{name}() arg is an empty sequence")));
+        }
+        let op = if name == "min" {
+            crate::ast::CmpOp::Lt
+        } else {
+            crate::ast::CmpOp::Gt
+        };
+        let mut best = items[0];
+        let mut result = Ok(());
+        for &item in &items[1..] {
+            match self.compare(heap, op, item, best) {
+                Ok(b) => {
+                    let better = matches!(heap.get(b), Object::Bool(true));
+                    self.decref(heap, b);
+                    if better {
+                        best = item;
+                    }
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        heap.incref(best);
+        self.decref_all(heap, items);
+        match result {
+            Ok(()) => Ok(best),
+            Err(e) => {
+                self.decref(heap, best);
+                Err(e)
+            }
+        }
+    }
+
+    /// `list(x)`: sized inputs are preallocated exactly (rounded to even),
+    /// as 3.11's list___init__ does.
+    pub(super) fn list_from(&mut self, heap: &mut H, source: ObjId) -> R<ObjId> {
+        let sized = matches!(
+            heap.get(source),
+            Object::List(_)
+                | Object::Tuple(_)
+                | Object::Dict(_)
+                | Object::Str(_)
+                | Object::Range { .. }
+        );
+        let items = self.collect_items(heap, source)?;
+        let n = items.len();
+        let allocated = if sized && n > 0 {
+            Some((n + 1) & !1)
+        } else {
+            Some(0)
+        };
+        Ok(self.new_list_owning(heap, items, allocated))
+    }
+}
+
+fn is_type_name(name: &str) -> bool {
+    [
+        "int", "str", "list", "tuple", "dict", "bool", "float", "type", "range",
+    ]
+    .contains(&name)
+}
+
+/// Python's `float(str)`: decimal text, inf and nan, surrounding spaces.
+fn parse_float(s: &str) -> Option<f64> {
+    let t = s.trim();
+    let lower = t.to_ascii_lowercase();
+    let unsigned = lower.trim_start_matches(['+', '-']);
+    if ["inf", "infinity", "nan"].contains(&unsigned) {
+        return lower.parse::<f64>().ok().or_else(|| {
+            let neg = lower.starts_with('-');
+            let v = if unsigned == "nan" {
+                f64::NAN
+            } else {
+                f64::INFINITY
+            };
+            Some(if neg { -v } else { v })
+        });
+    }
+    if t.contains("__") || t.starts_with('_') || t.ends_with('_') {
+        return None;
+    }
+    let clean: String = t.chars().filter(|&c| c != '_').collect();
+    if clean.is_empty()
+        || !clean
+            .chars()
+            .all(|c| c.is_ascii_digit() || "+-.eE".contains(c))
+    {
+        return None;
+    }
+    clean.parse().ok()
+}

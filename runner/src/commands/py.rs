@@ -1,0 +1,330 @@
+//! `memlings py FILE`: run a Python program of the subset on a heap, and
+//! with `--compare` put its output beside the real CPython's.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Duration;
+
+use anyhow::Result;
+use colored::Colorize;
+use wait_timeout::ChildExt;
+
+use memlings_python::compare::{self, Row};
+use memlings_python::{ErrorKind, Options, Output};
+
+use crate::error::UserError;
+use crate::term;
+
+// The reference heap lives with the solutions; the runner builds it in so
+// `memlings py` works with no compile step.
+#[path = "../../../solutions/reference_heap/mod.rs"]
+mod reference_heap;
+
+/// Which heap runs the program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum HeapChoice {
+    /// The reference heap that ships with memlings (CPython 3.11's rules)
+    Reference,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PyArgs {
+    /// The Python file to run (the subset of Python the book uses)
+    pub file: PathBuf,
+
+    /// The heap to run it on
+    #[arg(long, value_enum, default_value_t = HeapChoice::Reference)]
+    pub heap: HeapChoice,
+
+    /// Also run it with python3 and show both outputs side by side; exits
+    /// 1 if they differ
+    #[arg(long)]
+    pub compare: bool,
+
+    /// After each statement, draw the names, the objects (type, value,
+    /// refcount) and the references between them
+    #[arg(long, conflicts_with = "compare")]
+    pub trace: bool,
+
+    /// Write the object graph at the end of the program as Graphviz DOT
+    /// (render it with `dot -Tsvg OUT.dot -o graph.svg`)
+    #[arg(long, value_name = "OUT.dot")]
+    pub dot: Option<PathBuf>,
+
+    /// Stop the program after this many statements (a runaway loop guard)
+    #[arg(long, value_name = "N", default_value_t = memlings_python::DEFAULT_MAX_STEPS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_steps: u64,
+}
+
+pub fn run(args: &PyArgs, python_time_limit: Duration) -> Result<ExitCode> {
+    let source = read_source(&args.file)?;
+    let shown = args.file.display().to_string();
+    let options = Options {
+        max_steps: args.max_steps,
+        trace: args.trace,
+        dot: args.dot.is_some(),
+    };
+    let output = match args.heap {
+        HeapChoice::Reference => {
+            memlings_python::run_program::<reference_heap::ReferenceHeap>(&source, &shown, &options)
+        }
+    };
+    if let (Some(path), Some(dot)) = (&args.dot, &output.dot) {
+        std::fs::write(path, dot)
+            .map_err(|e| UserError::Other(format!("cannot write {}: {e}", path.display())))?;
+    }
+    if let Some(err) = &output.error {
+        if !matches!(err.kind, ErrorKind::Raised { .. }) {
+            // Nothing meaningful to compare: say what is wrong, once.
+            print_program_output(args, &output);
+            return Err(UserError::Other(err.to_string()).into());
+        }
+    }
+    if args.compare {
+        return compare_with_cpython(args, &output, python_time_limit);
+    }
+    print_program_output(args, &output);
+    if let Some(path) = &args.dot {
+        eprintln!(
+            "{} the object graph is in {} (draw it: dot -Tsvg {} -o graph.svg)",
+            "note:".cyan().bold(),
+            path.display(),
+            path.display()
+        );
+    }
+    match &output.error {
+        Some(err) => {
+            term::error(&err.to_string());
+            Ok(ExitCode::from(err.exit_code()))
+        }
+        None => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// The file as UTF-8 text, or a one-line reason it is not.
+fn read_source(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            _ if path.is_dir() => "it is a directory".to_string(),
+            _ => e.to_string(),
+        };
+        UserError::Other(format!("cannot read {}: {why}", path.display()))
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        UserError::Other(format!(
+            "{} is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+        .into()
+    })
+}
+
+fn print_program_output(args: &PyArgs, output: &Output) {
+    match (&output.trace, args.trace) {
+        (Some(trace), true) => print!("{trace}"),
+        _ => print!("{}", output.stdout),
+    }
+    if !output.stderr.is_empty() {
+        eprint!("{}", output.stderr);
+    }
+}
+
+/// What python3 printed, and how it ended.
+struct CPython {
+    version: String,
+    stdout: String,
+    /// The exception line of an uncaught exception (last line of stderr).
+    exception: Option<String>,
+}
+
+fn run_cpython(file: &Path, limit: Duration) -> Result<CPython> {
+    let missing = || {
+        UserError::Other(
+            "python3 is not installed or not on PATH: --compare needs it to run the real CPython (install Python 3.11, or run without --compare)"
+                .into(),
+        )
+    };
+    let version = Command::new("python3")
+        .arg("--version")
+        .output()
+        .map_err(|_| missing())?;
+    let version = String::from_utf8_lossy(&version.stdout)
+        .trim()
+        .trim_start_matches("Python ")
+        .to_string();
+    let mut child = Command::new("python3")
+        .arg(file)
+        .env("PYTHONIOENCODING", "utf-8")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|_| missing())?;
+    let mut out_pipe = child.stdout.take().expect("piped");
+    let mut err_pipe = child.stderr.take().expect("piped");
+    let out_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = out_pipe.read_to_end(&mut buf);
+        buf
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = err_pipe.read_to_end(&mut buf);
+        buf
+    });
+    let status = match child.wait_timeout(limit)? {
+        Some(status) => status,
+        None => {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(UserError::Other(format!(
+                "python3 did not finish {} within {} s; raise the limit with --time-limit",
+                file.display(),
+                limit.as_secs()
+            ))
+            .into());
+        }
+    };
+    let stdout = String::from_utf8_lossy(&out_reader.join().unwrap_or_default()).into_owned();
+    let stderr = String::from_utf8_lossy(&err_reader.join().unwrap_or_default()).into_owned();
+    let exception = (!status.success()).then(|| {
+        stderr
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("(python3 failed with no message)")
+            .to_string()
+    });
+    Ok(CPython {
+        version,
+        stdout,
+        exception,
+    })
+}
+
+fn compare_with_cpython(args: &PyArgs, ours: &Output, limit: Duration) -> Result<ExitCode> {
+    let theirs = run_cpython(&args.file, limit)?;
+    let mut left = ours.stdout.clone();
+    if let Some(line) = ours.error.as_ref().and_then(|e| e.exception_line()) {
+        push_line(&mut left, &format!("[raised] {line}"));
+    }
+    let mut right = theirs.stdout.clone();
+    if let Some(line) = &theirs.exception {
+        push_line(&mut right, &format!("[raised] {line}"));
+    }
+    let rows = compare::rows(&left, &right);
+    let heap_name = match args.heap {
+        HeapChoice::Reference => "memlings, reference heap",
+    };
+    print!(
+        "{}",
+        render_side_by_side(&rows, heap_name, &format!("CPython {}", theirs.version))
+    );
+    let differing = rows.iter().filter(|r| !r.same()).count();
+    if differing == 0 {
+        println!(
+            "{} identical output ({} lines)",
+            "✓".green().bold(),
+            rows.len()
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!(
+            "{} {} of {} lines differ (marked ✗)",
+            "✗".red().bold(),
+            differing,
+            rows.len()
+        );
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+fn push_line(text: &mut String, line: &str) {
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(line);
+    text.push('\n');
+}
+
+fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// Two columns with a marker column: `✗` on each row that differs (and
+/// color when the terminal has it), so it reads without color too.
+fn render_side_by_side(rows: &[Row], left_title: &str, right_title: &str) -> String {
+    let missing = "(no line)";
+    let col = rows
+        .iter()
+        .map(|r| width(r.left.as_deref().unwrap_or(missing)))
+        .chain([width(left_title)])
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    out.push_str(&format!(
+        "  {}{} │ {}\n",
+        left_title.bold(),
+        " ".repeat(col - width(left_title)),
+        right_title.bold()
+    ));
+    out.push_str(&format!(
+        "  {}─┼─{}\n",
+        "─".repeat(col),
+        "─".repeat(width(right_title).max(8))
+    ));
+    for row in rows {
+        let left = row.left.as_deref().unwrap_or(missing);
+        let right = row.right.as_deref().unwrap_or(missing);
+        let pad = " ".repeat(col - width(left));
+        if row.same() {
+            out.push_str(&format!("  {left}{pad} │ {right}\n"));
+        } else {
+            out.push_str(&format!(
+                "{} {}{pad} │ {}\n",
+                "✗".red().bold(),
+                left.red(),
+                right.green()
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text without terminal color codes.
+    fn plain(s: &str) -> String {
+        let mut out = String::new();
+        let mut chars = s.chars();
+        while let Some(c) = chars.next() {
+            if c == '\u{1b}' {
+                for c in chars.by_ref() {
+                    if c == 'm' {
+                        break;
+                    }
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn side_by_side_marks_each_differing_row() {
+        let rows = compare::rows("2\n3\n", "2\n2\nextra\n");
+        let text = plain(&render_side_by_side(&rows, "ours", "CPython 3.11.7"));
+        assert_eq!(
+            text,
+            "  ours      │ CPython 3.11.7\n  ──────────┼───────────────\n  2         │ 2\n✗ 3         │ 2\n✗ (no line) │ extra\n"
+        );
+    }
+}

@@ -1,0 +1,261 @@
+//! `memlings py`, the real binary: every program of the `examples/`
+//! corpus must print exactly what python3 prints (so the reference heap is
+//! checked against the real interpreter), and each kind of bad input gets
+//! its one-line message and exit code.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("runner/ is inside the repository")
+        .to_path_buf()
+}
+
+fn memlings_in(dir: &Path, args: &[&str], path_env: Option<&str>) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_memlings"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null());
+    if let Some(path) = path_env {
+        cmd.env("PATH", path);
+    }
+    let out = cmd.output().expect("the memlings binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn python3_available() -> bool {
+    Command::new("python3")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// A file with `content` in a fresh temporary directory.
+fn program(name: &str, content: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, content).unwrap();
+    (dir, path)
+}
+
+fn run_file(content: &str, extra: &[&str]) -> Run {
+    let (dir, _) = program("bad.py", content.as_bytes());
+    let mut args = vec!["py", "bad.py"];
+    args.extend(extra);
+    memlings_in(dir.path(), &args, None)
+}
+
+#[test]
+fn every_example_matches_cpython() {
+    if !python3_available() {
+        eprintln!("SKIPPED every_example_matches_cpython: python3 is not installed (CI has it)");
+        return;
+    }
+    let root = repo_root();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("examples"))
+        .expect("the examples/ folder exists")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 11, "the corpus has its lessons: {files:?}");
+    let mut failures = Vec::new();
+    for file in &files {
+        let rel = format!("examples/{}", file.file_name().unwrap().to_string_lossy());
+        let out = memlings_in(&root, &["py", &rel, "--compare"], None);
+        if out.code != 0 {
+            failures.push(format!(
+                "--- {rel} (exit {}):\n{}{}",
+                out.code, out.stdout, out.stderr
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "memlings and python3 disagree:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn a_missing_file_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = memlings_in(dir.path(), &["py", "nope.py"], None);
+    assert_eq!(out.code, 2);
+    assert_eq!(out.stderr, "error: cannot read nope.py: no such file\n");
+    assert_eq!(out.stdout, "");
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_bad_input() {
+    let (dir, _) = program("bad.py", b"print('caf\xe9')\n");
+    let out = memlings_in(dir.path(), &["py", "bad.py"], None);
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr,
+        "error: bad.py is not UTF-8 text (invalid byte at offset 10); save it as UTF-8\n"
+    );
+}
+
+#[test]
+fn a_syntax_error_names_the_line() {
+    let out = run_file("x = 1\ny = (2,\n", &[]);
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr,
+        "error: bad.py:2: SyntaxError: '(' was never closed\n"
+    );
+    assert_eq!(out.stdout, "", "nothing runs when the file does not parse");
+}
+
+#[test]
+fn an_unsupported_construct_is_named() {
+    let out = run_file("print('hi')\nwhile True:\n    pass\n", &[]);
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr,
+        "error: bad.py:2: unsupported: while loops are outside the memlings subset\n"
+    );
+    assert_eq!(out.stdout, "");
+}
+
+#[test]
+fn a_name_error_is_what_cpython_raises_after_the_output_so_far() {
+    let out = run_file("print('before')\nprint(y)\nprint('after')\n", &[]);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.stdout, "before\n");
+    assert_eq!(
+        out.stderr,
+        "error: bad.py:2: NameError: name 'y' is not defined\n"
+    );
+}
+
+#[test]
+fn a_runaway_loop_is_stopped_by_the_step_limit() {
+    let out = run_file(
+        "n = 0\nfor i in range(10**12):\n    n += 1\n",
+        &["--max-steps", "1000"],
+    );
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr,
+        "error: bad.py:3: stopped after 1,000 steps (a runaway loop?); raise the limit with --max-steps\n"
+    );
+}
+
+#[test]
+fn deep_recursion_raises_recursion_error_like_cpython() {
+    let out = run_file("def f(n):\n    return f(n + 1)\nf(0)\n", &[]);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stderr,
+        "error: bad.py:2: RecursionError: maximum recursion depth exceeded\n"
+    );
+}
+
+#[test]
+fn compare_without_python3_says_so() {
+    let (dir, _) = program("ok.py", b"print(1)\n");
+    let empty = tempfile::tempdir().unwrap();
+    let out = memlings_in(
+        dir.path(),
+        &["py", "ok.py", "--compare"],
+        Some(empty.path().to_str().unwrap()),
+    );
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr,
+        "error: python3 is not installed or not on PATH: --compare needs it to run the real CPython (install Python 3.11, or run without --compare)\n"
+    );
+}
+
+#[test]
+fn compare_marks_lines_that_differ_and_exits_1() {
+    if !python3_available() {
+        eprintln!("SKIPPED compare_marks_lines_that_differ_and_exits_1: python3 is not installed");
+        return;
+    }
+    // An address is the one thing that cannot match: CPython's changes
+    // from run to run.
+    let out = run_file(
+        "print('same')\nx = []\nprint(id(x) % 1000003)\n",
+        &["--compare"],
+    );
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("  memlings, reference heap │ CPython 3."),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(lines[2], "  same                     │ same");
+    assert!(lines[3].starts_with("✗ "), "{}", out.stdout);
+    assert_eq!(lines[4], "✗ 1 of 2 lines differ (marked ✗)");
+}
+
+#[test]
+fn compare_lines_up_an_exception_on_both_sides() {
+    if !python3_available() {
+        eprintln!("SKIPPED compare_lines_up_an_exception_on_both_sides: python3 is not installed");
+        return;
+    }
+    let out = run_file("print(1)\nprint([][0])\n", &["--compare"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out
+        .stdout
+        .contains("  [raised] IndexError: list index out of range │ [raised] IndexError: list index out of range\n"));
+    assert!(
+        out.stdout.ends_with("✓ identical output (2 lines)\n"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn trace_draws_names_objects_and_refcounts() {
+    let out = run_file("a = [1]\nb = a\ndel a\n", &["--trace"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "┌ line 1: a = [1]\n\
+         │ globals: a → #1\n\
+         │ #1 list len 1, refcount 1: [0] → 1\n\
+         ┌ line 2: b = a\n\
+         │ globals: a → #1, b → #1\n\
+         │ #1 list len 1, refcount 2: [0] → 1\n\
+         ┌ line 3: del a\n\
+         │ globals: b → #1\n\
+         │ #1 list len 1, refcount 1: [0] → 1\n"
+    );
+}
+
+#[test]
+fn dot_writes_the_object_graph() {
+    let (dir, _) = program("g.py", b"l = []\nl.append(l)\nname = l\ndel l\n");
+    let out = memlings_in(dir.path(), &["py", "g.py", "--dot", "g.dot"], None);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let dot = std::fs::read_to_string(dir.path().join("g.dot")).unwrap();
+    assert!(dot.starts_with("digraph memlings {\n"), "{dot}");
+    assert!(
+        dot.contains("\"f0_name\" [shape=box, label=\"name\"];"),
+        "{dot}"
+    );
+    assert!(dot.contains("o1 [shape=box, style=\"rounded,filled\", fillcolor=\"#e8f0ff\", label=\"#1 list\\nlen 1\\nrefcount 2\"];"), "{dot}");
+    assert!(dot.contains("\"f0_name\" -> o1;"), "{dot}");
+    assert!(dot.contains("o1 -> o1 [label=\"[0]\"];"), "{dot}");
+}

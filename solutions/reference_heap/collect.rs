@@ -1,0 +1,467 @@
+//! The cycle collector, step by step as CPython 3.11's Modules/gcmodule.c
+//! does it (`gc_collect_main` and the functions it calls).
+//!
+//! Reference counting frees an object when its count reaches zero, so it
+//! never frees a group of objects that refer to each other. The collector
+//! finds such groups among the tracked objects of the generations it
+//! collects: an object whose references all come from inside the group,
+//! and that no object with an outside reference can reach, is garbage.
+//! It never looks for objects with a count of zero: those are already gone.
+
+use memlings_python::{ObjId, Object, Runtime};
+
+use super::gclist::List;
+use super::weakrefs::supports_weakrefs;
+use super::ReferenceHeap;
+
+/// Generations: 0 for new objects, 1 and 2 for those that survived one or
+/// more collections.
+pub const GENERATIONS: usize = 3;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Generation {
+    pub threshold: usize,
+    /// For generation 0: GC allocations minus GC deallocations since the
+    /// last collection. For the others: collections of the generation
+    /// below since this one was last collected.
+    pub count: usize,
+}
+
+#[derive(Debug)]
+pub struct GcState {
+    pub generations: [Generation; GENERATIONS],
+    pub enabled: bool,
+    /// A collection is running: no other starts (not automatically, and
+    /// `gc.collect()` from a `__del__` returns 0).
+    pub collecting: bool,
+    /// Survivors of the last full collection (objects in generation 2).
+    pub long_lived_total: usize,
+    /// Objects promoted into generation 2 since then.
+    pub long_lived_pending: usize,
+}
+
+impl Default for GcState {
+    fn default() -> Self {
+        // 3.11's defaults (3.13 raised the first to 2000).
+        let [t0, t1, t2] = [700, 10, 10];
+        GcState {
+            generations: [t0, t1, t2].map(|threshold| Generation {
+                threshold,
+                count: 0,
+            }),
+            enabled: true,
+            collecting: false,
+            long_lived_total: 0,
+            long_lived_pending: 0,
+        }
+    }
+}
+
+impl GcState {
+    /// `PyObject_GC_Del`: a GC object was freed.
+    pub fn deallocated(&mut self) {
+        let count = &mut self.generations[0].count;
+        *count = count.saturating_sub(1);
+    }
+
+    /// Whether the allocation that was just counted starts a collection
+    /// (`_PyObject_GC_Link`). A threshold of 0 turns it off.
+    fn should_collect(&self) -> bool {
+        let g0 = self.generations[0];
+        g0.count > g0.threshold && self.enabled && g0.threshold > 0 && !self.collecting
+    }
+}
+
+impl ReferenceHeap {
+    /// `_PyObject_GC_Link`: one more GC object. Past generation 0's
+    /// threshold, a collection runs right here, inside the allocation, in
+    /// 3.11 (3.12 waits for the next eval-breaker check).
+    pub(super) fn count_gc_allocation<R: Runtime<Self>>(&mut self, rt: &mut R) {
+        self.gc_state.generations[0].count += 1;
+        if self.gc_state.should_collect() {
+            self.gc_state.collecting = true;
+            self.collect_generations(rt);
+            self.gc_state.collecting = false;
+        }
+    }
+
+    /// `gc_collect_generations`: collect the oldest generation whose count
+    /// is over its threshold (with the younger ones). Generation 2 waits
+    /// until the objects promoted into it since the last full collection
+    /// are at least 25% of those that survived it, so that a program
+    /// building a big long-lived structure does not pay for full
+    /// collections over and over (quadratic time).
+    fn collect_generations<R: Runtime<Self>>(&mut self, rt: &mut R) -> usize {
+        for i in (0..GENERATIONS).rev() {
+            let generation = self.gc_state.generations[i];
+            if generation.count > generation.threshold {
+                if i == GENERATIONS - 1
+                    && self.gc_state.long_lived_pending < self.gc_state.long_lived_total / 4
+                {
+                    continue;
+                }
+                return self.collect_main(i, rt);
+            }
+        }
+        0
+    }
+
+    /// `gc_collect_main`: collect generation `generation` and all younger
+    /// ones. Returns how many unreachable tracked objects it found (what
+    /// `gc.collect()` returns).
+    pub(super) fn collect_main<R: Runtime<Self>>(
+        &mut self,
+        generation: usize,
+        rt: &mut R,
+    ) -> usize {
+        let generation = generation.min(GENERATIONS - 1);
+
+        // Collecting generation g is one more collection for g + 1, and
+        // starts the counts of 0..=g again.
+        if generation + 1 < GENERATIONS {
+            self.gc_state.generations[generation + 1].count += 1;
+        }
+        for g in &mut self.gc_state.generations[..=generation] {
+            g.count = 0;
+        }
+
+        // The younger generations go onto the end of this one, in order.
+        let young = List::GENERATIONS[generation];
+        for &younger in &List::GENERATIONS[..generation] {
+            self.gc.merge(younger, young);
+        }
+        let old = if generation + 1 < GENERATIONS {
+            List::GENERATIONS[generation + 1]
+        } else {
+            young
+        };
+
+        self.deduce_unreachable(young, List::Unreachable);
+
+        // Survivors: tuples that hold nothing trackable stop being tracked,
+        // then everyone moves up a generation.
+        self.untrack_tuples(young);
+        if young != old {
+            if generation == GENERATIONS - 2 {
+                self.gc_state.long_lived_pending += self.gc.len(young);
+            }
+            self.gc.merge(young, old);
+        } else {
+            // Only a full collection untracks dicts (issue #14775).
+            self.untrack_dicts(young);
+            self.gc_state.long_lived_pending = 0;
+            self.gc_state.long_lived_total = self.gc.len(young);
+        }
+
+        // (3.11 next moves objects with a legacy `tp_del` finalizer, and
+        // everything they reach, to gc.garbage. No type of the subset has
+        // one, so nothing is uncollectable; what remains of that step is
+        // that `unreachable` becomes an ordinary list.)
+        for id in self.gc.objects(List::Unreachable) {
+            if let Some(head) = self.gc.head_mut(id) {
+                head.unreachable = false;
+            }
+        }
+
+        let mut found = self.handle_weakrefs(old, rt);
+        self.finalize_garbage(rt);
+        self.handle_resurrected_objects(old);
+        found += self.gc.len(List::StillUnreachable);
+        self.delete_garbage(old, rt);
+
+        if generation == GENERATIONS - 1 {
+            // clear_freelists: each freed object is a GC deallocation.
+            let freed = self.free_lists.clear();
+            let count = &mut self.gc_state.generations[0].count;
+            *count = count.saturating_sub(freed);
+        }
+        found
+    }
+
+    /// `deduce_unreachable`: split `base` into what is reachable from
+    /// outside it (stays in `base`) and the rest (moved to `unreachable`).
+    fn deduce_unreachable(&mut self, base: List, unreachable: List) {
+        self.update_refs(base);
+        self.subtract_refs(base);
+        self.move_unreachable(base, unreachable);
+    }
+
+    /// `update_refs`: each object's `gc_refs` starts as its reference count,
+    /// and the object is marked as part of the collection.
+    fn update_refs(&mut self, list: List) {
+        for id in self.gc.objects(list) {
+            let refcount = self.store.refcount(id) as isize;
+            if let Some(head) = self.gc.head_mut(id) {
+                head.refs = refcount;
+                head.collecting = true;
+            }
+        }
+    }
+
+    /// `subtract_refs`: every reference from one collected object to another
+    /// is taken off the target's `gc_refs`. What is left counts references
+    /// from outside: from names, from the interpreter, from older
+    /// generations.
+    fn subtract_refs(&mut self, list: List) {
+        for id in self.gc.objects(list) {
+            for target in self.traverse(id) {
+                if let Some(head) = self.gc.head_mut(target) {
+                    if head.collecting {
+                        head.refs -= 1;
+                    }
+                }
+            }
+        }
+    }
+
+    /// `move_unreachable`: walk `young` in order. An object with outside
+    /// references is reachable, and so is everything it refers to: those
+    /// are marked (or, if already moved to `unreachable`, brought back to
+    /// the end of `young`, to be walked later). An object with none goes to
+    /// `unreachable` for now; something walked later may still bring it
+    /// back. The order this leaves both lists in is CPython's, and it
+    /// decides the order of finalizers.
+    fn move_unreachable(&mut self, young: List, unreachable: List) {
+        let mut cursor = self.gc.first(young);
+        while let Some(id) = cursor {
+            let refs = self.gc.head(id).map_or(0, |h| h.refs);
+            if refs > 0 {
+                for target in self.traverse(id) {
+                    self.visit_reachable(target, young);
+                }
+                // Proved reachable: later visits leave it alone.
+                if let Some(head) = self.gc.head_mut(id) {
+                    head.collecting = false;
+                }
+                cursor = self.gc.next(id);
+            } else {
+                cursor = self.gc.next(id);
+                self.gc.move_to(id, unreachable);
+                if let Some(head) = self.gc.head_mut(id) {
+                    head.unreachable = true;
+                }
+            }
+        }
+    }
+
+    /// `visit_reachable`.
+    fn visit_reachable(&mut self, id: ObjId, young: List) {
+        let Some(head) = self.gc.head_mut(id) else {
+            return;
+        };
+        // Not in this collection, or already proved reachable.
+        if !head.collecting {
+            return;
+        }
+        if head.unreachable {
+            head.unreachable = false;
+            head.refs = 1;
+            self.gc.move_to(id, young);
+        } else if head.refs == 0 {
+            // Not walked yet: it will be, and now it counts as reachable.
+            head.refs = 1;
+        }
+    }
+
+    /// The object's referents in `tp_traverse` order.
+    fn traverse(&self, id: ObjId) -> Vec<ObjId> {
+        self.store
+            .object(id)
+            .map(Object::traverse)
+            .unwrap_or_default()
+    }
+
+    /// `untrack_tuples`.
+    fn untrack_tuples(&mut self, list: List) {
+        for id in self.gc.objects(list) {
+            if matches!(self.store.object(id), Some(Object::Tuple(_))) {
+                self.maybe_untrack_tuple(id);
+            }
+        }
+    }
+
+    /// `untrack_dicts`.
+    fn untrack_dicts(&mut self, list: List) {
+        for id in self.gc.objects(list) {
+            if matches!(self.store.object(id), Some(Object::Dict(_))) {
+                self.maybe_untrack_dict(id);
+            }
+        }
+    }
+
+    /// `handle_weakrefs`: before any Python code runs, every weakref to an
+    /// unreachable object is cleared, so that no callback or `__del__` can
+    /// reach garbage through one. Callbacks run only for weakrefs that are
+    /// not garbage themselves. Returns how many of those weakrefs died when
+    /// the collector let go of them after their callback (CPython counts
+    /// them among the objects found).
+    fn handle_weakrefs<R: Runtime<Self>>(&mut self, old: List, rt: &mut R) -> usize {
+        for op in self.gc.objects(List::Unreachable) {
+            // A weakref that is garbage must not call back later either.
+            if matches!(self.store.object(op), Some(Object::WeakRef(_))) {
+                self.detach_weakref(op);
+            }
+            if !self.store.object(op).is_some_and(supports_weakrefs) {
+                continue;
+            }
+            while let Some(wr) = self
+                .store
+                .slot(op)
+                .and_then(|s| s.weakrefs.first().copied())
+            {
+                self.detach_weakref(wr);
+                let has_callback = matches!(self.store.object(wr), Some(Object::WeakRef(w)) if w.callback.is_some());
+                let in_garbage = self.gc.head(wr).is_some_and(|h| h.collecting);
+                if !has_callback || in_garbage {
+                    continue;
+                }
+                // Hold it so it survives until its callback has run.
+                self.incref_object(wr);
+                self.gc.move_to(wr, List::WeakrefCallbacks);
+            }
+        }
+
+        let mut freed = 0;
+        while let Some(wr) = self.gc.first(List::WeakrefCallbacks) {
+            let callback = match self.store.object(wr) {
+                Some(Object::WeakRef(weak)) => weak.callback,
+                _ => None,
+            };
+            if let Some(callback) = callback {
+                rt.weakref_callback(self, callback, wr);
+            }
+            self.decref_object(wr, rt);
+            if self.gc.first(List::WeakrefCallbacks) == Some(wr) {
+                self.gc.move_to(wr, old);
+            } else {
+                freed += 1;
+            }
+        }
+        freed
+    }
+
+    /// `finalize_garbage`: call `__del__` on each unreachable object that has
+    /// one and was never finalized (PEP 442: at most once per object, so a
+    /// resurrected object is not finalized again). `__del__` may free
+    /// objects, even ones still to be visited, so the loop always takes the
+    /// first object left.
+    fn finalize_garbage<R: Runtime<Self>>(&mut self, rt: &mut R) {
+        while let Some(op) = self.gc.first(List::Unreachable) {
+            self.gc.move_to(op, List::Seen);
+            let finalized = self.store.slot(op).is_none_or(|s| s.finalized);
+            if !finalized && self.has_finalizer(op) {
+                if let Some(slot) = self.store.slot_mut(op) {
+                    slot.finalized = true;
+                }
+                self.incref_object(op);
+                rt.finalize(self, op);
+                self.decref_object(op, rt);
+            }
+        }
+        self.gc.merge(List::Seen, List::Unreachable);
+    }
+
+    /// `handle_resurrected_objects`: a `__del__` may have stored a reference
+    /// to garbage somewhere reachable. Run the reachability analysis again
+    /// on what is left: whatever is now reachable from outside (and what it
+    /// reaches) is alive again and moves to the older generation; the rest
+    /// goes on to be cleared.
+    fn handle_resurrected_objects(&mut self, old: List) {
+        for id in self.gc.objects(List::Unreachable) {
+            if let Some(head) = self.gc.head_mut(id) {
+                head.collecting = false;
+            }
+        }
+        self.deduce_unreachable(List::Unreachable, List::StillUnreachable);
+        for id in self.gc.objects(List::StillUnreachable) {
+            if let Some(head) = self.gc.head_mut(id) {
+                head.unreachable = false;
+            }
+        }
+        self.gc.merge(List::Unreachable, old);
+    }
+
+    /// `delete_garbage`: break the cycles. Each object's `tp_clear` drops the
+    /// references it holds; reference counting then frees the objects, in
+    /// the usual cascade. An object still alive afterwards (a tuple has no
+    /// `tp_clear`: it dies when what holds it is cleared) moves to the older
+    /// generation.
+    fn delete_garbage<R: Runtime<Self>>(&mut self, old: List, rt: &mut R) {
+        while let Some(op) = self.gc.first(List::StillUnreachable) {
+            self.incref_object(op);
+            self.tp_clear(op, rt);
+            self.decref_object(op, rt);
+            if self.gc.first(List::StillUnreachable) == Some(op) {
+                if let Some(head) = self.gc.head_mut(op) {
+                    head.collecting = false;
+                }
+                self.gc.move_to(op, old);
+            }
+        }
+    }
+
+    /// Each type's `tp_clear`: drop the references that can form cycles.
+    /// The container is emptied first, then the references are released
+    /// (any of them may run a `__del__` that looks at the container).
+    fn tp_clear<R: Runtime<Self>>(&mut self, id: ObjId, rt: &mut R) {
+        let released: Vec<ObjId> = match self.store.object_mut(id) {
+            // list_clear: last item first.
+            Some(Object::List(list)) => {
+                list.allocated = 0;
+                std::mem::take(&mut list.items).into_iter().rev().collect()
+            }
+            // PyDict_Clear: back to the empty table, then key and value of
+            // each entry in order.
+            Some(Object::Dict(_)) => self.take_dict_entries(id),
+            // subtype_clear: the attributes and the __dict__, not the class.
+            Some(Object::Instance(inst)) => {
+                let mut out: Vec<ObjId> = std::mem::take(&mut inst.attrs)
+                    .into_iter()
+                    .map(|(_, v)| v)
+                    .collect();
+                out.extend(inst.dict.take());
+                out
+            }
+            // type_clear: empties the class namespace (the dict itself stays
+            // until the class is freed) and drops `__mro__`, which holds
+            // the class (and, here, the other parts that hold it).
+            Some(Object::Class(class)) => {
+                let namespace = class.namespace;
+                let parts = std::mem::take(&mut class.parts);
+                let mut out = self.take_dict_entries(namespace);
+                out.extend(parts);
+                out
+            }
+            // A weakref's tp_clear is clear_weakref: off its referent's
+            // list, and its callback dropped.
+            Some(Object::WeakRef(weak)) => {
+                let callback = weak.callback.take();
+                self.detach_weakref(id);
+                callback.into_iter().collect()
+            }
+            // Tuples have no tp_clear; functions, modules and builtins hold
+            // nothing on this heap.
+            _ => Vec::new(),
+        };
+        for target in released {
+            self.decref_object(target, rt);
+        }
+    }
+
+    /// Empties a dict as `PyDict_Clear` does, returning its references in
+    /// release order.
+    fn take_dict_entries(&mut self, id: ObjId) -> Vec<ObjId> {
+        let Some(slot) = self.store.slot_mut(id) else {
+            return Vec::new();
+        };
+        let Object::Dict(dict) = &mut slot.object else {
+            return Vec::new();
+        };
+        dict.table_size = 0;
+        slot.keys.clear();
+        std::mem::take(&mut dict.entries)
+            .into_iter()
+            .flat_map(|(k, v)| [k, v])
+            .collect()
+    }
+}

@@ -1,0 +1,268 @@
+//! # The reference heap
+//!
+//! The heap `memlings py` runs Python programs on, unless you ask for your
+//! own: CPython 3.11's memory management for the objects of the subset,
+//! written to be read after the exercises of Parts III and IV. Every module
+//! says which part of CPython it follows.
+//!
+//! | module        | does                                        | CPython 3.11                      |
+//! |---------------|---------------------------------------------|-----------------------------------|
+//! | `store`       | slots, ids, reference counts                | `ob_refcnt`, the allocator        |
+//! | `dealloc`     | the cascade when a count reaches zero       | `_Py_Dealloc`, each `tp_dealloc`, the trashcan |
+//! | `weakrefs`    | weak references, cleared when objects die   | Objects/weakrefobject.c           |
+//! | `tracking`    | which objects the collector watches         | `MAINTAIN_TRACKING`, `_PyTuple_MaybeUntrack` |
+//! | `gclist`      | the collector's doubly linked lists         | `PyGC_Head`, `gc_list_*`          |
+//! | `collect`     | the cycle collector and its generations     | Modules/gcmodule.c                |
+//! | `freelists`   | dead lists, dicts, tuples kept for reuse    | `free_list` in list/dict/tuple    |
+//! | `sizes`       | `sys.getsizeof`, list and dict growth       | the Part II exercise solutions    |
+//!
+//! The interpreter counts every reference it holds, where CPython would
+//! (see `memlings_python::Heap`), so reference counts here are CPython's.
+//! Python code that memory management must run (`__del__`, weakref
+//! callbacks) is run through the `Runtime` the interpreter passes in, at
+//! the moment CPython would run it.
+
+mod collect;
+mod dealloc;
+mod freelists;
+mod gclist;
+mod sizes;
+mod store;
+mod tracking;
+mod weakrefs;
+
+use memlings_python::{Heap, ObjId, Object, Runtime};
+
+use collect::GcState;
+use dealloc::{counts_as_gc, Trashcan};
+use freelists::{FreeLists, Kind};
+use gclist::List;
+use store::Store;
+
+/// CPython 3.11's memory management for the Python subset: reference
+/// counting, weak references, and the generational cycle collector.
+#[derive(Debug)]
+pub struct ReferenceHeap {
+    store: Store,
+    gc: gclist::GcLists,
+    gc_state: GcState,
+    free_lists: FreeLists,
+    trash: Trashcan,
+}
+
+impl Default for ReferenceHeap {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ReferenceHeap {
+    /// An empty heap with CPython 3.11's defaults: collection enabled,
+    /// thresholds (700, 10, 10), all counts and free lists empty (as right
+    /// after a full collection).
+    pub fn new() -> Self {
+        ReferenceHeap {
+            store: Store::default(),
+            gc: gclist::GcLists::default(),
+            gc_state: GcState::default(),
+            free_lists: FreeLists::default(),
+            trash: Trashcan::default(),
+        }
+    }
+
+    /// `Py_INCREF`.
+    fn incref_object(&mut self, id: ObjId) {
+        if let Some(slot) = self.store.slot_mut(id) {
+            slot.refcount += 1;
+        }
+    }
+
+    /// Every allocation: count it as CPython would (which may run a
+    /// collection first), store it, start tracking it if its type says so.
+    fn allocate<R: Runtime<Self>>(&mut self, object: Object, rt: &mut R) -> ObjId {
+        // `weakref.ref(x)` hands back x's existing plain weakref.
+        if let Object::WeakRef(weak) = &object {
+            if let (Some(target), None) = (weak.target, weak.callback) {
+                if let Some(existing) = self.existing_basic_weakref(target) {
+                    self.incref_object(existing);
+                    return existing;
+                }
+            }
+        }
+        if counts_as_gc(&object) {
+            let reused = Kind::of(&object).is_some_and(|kind| self.free_lists.pop(kind));
+            if !reused {
+                // The collection this may start runs before the new object
+                // exists; what it holds is held from outside, so it is safe.
+                self.count_gc_allocation(rt);
+            }
+        }
+        let display_keys = match &object {
+            Object::Dict(dict) if !dict.entries.is_empty() => {
+                let keys: Vec<ObjId> = dict.entries.iter().map(|&(k, _)| k).collect();
+                Some(sizes::display_keys(&self.store, &keys))
+            }
+            _ => None,
+        };
+        let tracked = self.starts_tracked(&object);
+        let is_weakref = matches!(object, Object::WeakRef(_));
+        let id = self.store.insert(object);
+        if let Some(keys) = display_keys {
+            if let Some(slot) = self.store.slot_mut(id) {
+                slot.keys = keys;
+                if let Object::Dict(dict) = &mut slot.object {
+                    dict.table_size = keys.table_size;
+                }
+            }
+        }
+        if tracked {
+            self.gc.track(id, List::Gen0);
+        }
+        if is_weakref {
+            self.register_weakref(id);
+        }
+        id
+    }
+}
+
+impl Heap for ReferenceHeap {
+    fn alloc<R: Runtime<Self>>(&mut self, object: Object, rt: &mut R) -> ObjId {
+        self.allocate(object, rt)
+    }
+
+    fn get(&self, id: ObjId) -> &Object {
+        match self.store.object(id) {
+            Some(object) => object,
+            None => dead_object(id),
+        }
+    }
+
+    fn get_mut(&mut self, id: ObjId) -> &mut Object {
+        match self.store.object_mut(id) {
+            Some(object) => object,
+            None => dead_object(id),
+        }
+    }
+
+    fn incref(&mut self, id: ObjId) {
+        self.incref_object(id);
+    }
+
+    fn decref<R: Runtime<Self>>(&mut self, id: ObjId, rt: &mut R) {
+        self.decref_object(id, rt);
+    }
+
+    fn refcount(&self, id: ObjId) -> usize {
+        self.store.refcount(id)
+    }
+
+    fn stored(&mut self, container: ObjId, value: ObjId) {
+        // An attribute stored into an instance whose __dict__ exists lands
+        // in that dict.
+        let dict = match self.store.object(container) {
+            Some(Object::Instance(inst)) => inst.dict,
+            Some(Object::Dict(_)) => Some(container),
+            _ => None,
+        };
+        if let Some(dict) = dict {
+            self.maintain_dict_tracking(dict, value);
+        }
+    }
+
+    fn dict_key_added(&mut self, dict: ObjId) {
+        let Some(Object::Dict(d)) = self.store.object(dict) else {
+            return;
+        };
+        let Some(&(key, _)) = d.entries.last() else {
+            return;
+        };
+        let used = d.entries.len() - 1;
+        let key_is_str = sizes::is_str(&self.store, key);
+        if let Some(slot) = self.store.slot_mut(dict) {
+            slot.keys.insert(used, key_is_str);
+            let table_size = slot.keys.table_size;
+            if let Object::Dict(d) = &mut slot.object {
+                d.table_size = table_size;
+            }
+        }
+        // MAINTAIN_TRACKING looks at the key as well as the value.
+        self.maintain_dict_tracking(dict, key);
+    }
+
+    fn dict_cleared(&mut self, dict: ObjId) {
+        if let Some(slot) = self.store.slot_mut(dict) {
+            slot.keys.clear();
+            if let Object::Dict(d) = &mut slot.object {
+                d.table_size = 0;
+            }
+        }
+    }
+
+    fn is_tracked(&self, id: ObjId) -> bool {
+        self.gc.is_tracked(id)
+    }
+
+    fn collect<R: Runtime<Self>>(&mut self, generation: usize, rt: &mut R) -> usize {
+        // gc_collect_impl: a collection started from a __del__ during a
+        // collection does nothing.
+        if self.gc_state.collecting {
+            return 0;
+        }
+        self.gc_state.collecting = true;
+        let found = self.collect_main(generation, rt);
+        self.gc_state.collecting = false;
+        found
+    }
+
+    fn gc_count(&self) -> [usize; 3] {
+        self.gc_state.generations.map(|g| g.count)
+    }
+
+    fn gc_threshold(&self) -> [usize; 3] {
+        self.gc_state.generations.map(|g| g.threshold)
+    }
+
+    fn set_gc_threshold(&mut self, threshold: [usize; 3]) {
+        for (generation, t) in self.gc_state.generations.iter_mut().zip(threshold) {
+            generation.threshold = t;
+        }
+    }
+
+    fn gc_enabled(&self) -> bool {
+        self.gc_state.enabled
+    }
+
+    fn set_gc_enabled(&mut self, enabled: bool) {
+        self.gc_state.enabled = enabled;
+    }
+
+    fn freeze(&mut self) {
+        // gc_freeze_impl: every generation joins the permanent one, which
+        // no collection looks at, and every count starts again.
+        for (list, generation) in List::GENERATIONS
+            .into_iter()
+            .zip(&mut self.gc_state.generations)
+        {
+            self.gc.merge(list, List::Permanent);
+            generation.count = 0;
+        }
+    }
+
+    fn getsizeof(&self, id: ObjId) -> usize {
+        sizes::size_of(&self.store, id)
+    }
+
+    fn list_resize(allocated: usize, size: usize, newsize: usize) -> usize {
+        sizes::list_resize(allocated, size, newsize)
+    }
+
+    fn live_objects(&self) -> Vec<ObjId> {
+        self.store.live()
+    }
+}
+
+/// Using an id after its object was freed is a bug in the caller (the
+/// interpreter dropped a reference it still used), never in a program.
+fn dead_object(id: ObjId) -> ! {
+    panic!("{id:?} is not a live object: a reference was used after its last decref")
+}
