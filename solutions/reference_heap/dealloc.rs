@@ -61,7 +61,11 @@ enum Frame {
 impl ReferenceHeap {
     /// `Py_DECREF`.
     pub(super) fn decref_object<R: Runtime<Self>>(&mut self, id: ObjId, rt: &mut R) {
+        let checked = self.store.checked;
         let Some(slot) = self.store.slot_mut(id) else {
+            if checked {
+                super::dead_object(id);
+            }
             return;
         };
         // Already dying (count 0): a stray extra decref must not free twice.

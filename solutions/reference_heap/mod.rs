@@ -70,10 +70,38 @@ impl ReferenceHeap {
         }
     }
 
+    /// A heap for tests that hunt use-after-free bugs: ids are never
+    /// reused, touching a freed object panics, and every collection checks
+    /// afterwards that no live object refers to a freed one. Slower, and
+    /// `id()` values differ from CPython's reuse pattern.
+    #[allow(dead_code)] // used by runner/tests/random_programs.rs only
+    pub fn checked() -> Self {
+        let mut heap = Self::new();
+        heap.store.checked = true;
+        heap
+    }
+
     /// `Py_INCREF`.
     fn incref_object(&mut self, id: ObjId) {
-        if let Some(slot) = self.store.slot_mut(id) {
-            slot.refcount += 1;
+        let checked = self.store.checked;
+        match self.store.slot_mut(id) {
+            Some(slot) => slot.refcount += 1,
+            None if checked => dead_object(id),
+            None => {}
+        }
+    }
+
+    /// The checked mode's invariant: what a live object refers to is live.
+    fn check_no_dangling(&self) {
+        for id in self.store.live() {
+            if let Some(object) = self.store.object(id) {
+                for referent in object.traverse() {
+                    assert!(
+                        self.store.slot(referent).is_some(),
+                        "{id:?} ({object:?}) refers to the freed object {referent:?}"
+                    );
+                }
+            }
         }
     }
 
@@ -211,6 +239,9 @@ impl Heap for ReferenceHeap {
         self.gc_state.collecting = true;
         let found = self.collect_main(generation, rt);
         self.gc_state.collecting = false;
+        if self.store.checked {
+            self.check_no_dangling();
+        }
         found
     }
 

@@ -28,6 +28,10 @@ pub struct Slot {
 pub struct Store {
     slots: Vec<Option<Slot>>,
     free: Vec<u32>,
+    /// A debugging mode for tests: ids are never handed out again, so a
+    /// reference kept past its object's death finds an empty slot (and the
+    /// heap panics) instead of silently reaching a newer object.
+    pub checked: bool,
 }
 
 impl Store {
@@ -40,7 +44,8 @@ impl Store {
             weakrefs: Vec::new(),
             keys: DictKeys::EMPTY,
         };
-        match self.free.pop() {
+        let reused = if self.checked { None } else { self.free.pop() };
+        match reused {
             Some(index) => {
                 self.slots[index as usize] = Some(slot);
                 ObjId(index)
@@ -57,7 +62,9 @@ impl Store {
     /// Gives the slot back; its id may be handed out again.
     pub fn remove(&mut self, id: ObjId) -> Option<Slot> {
         let slot = self.slots.get_mut(id.0 as usize)?.take()?;
-        self.free.push(id.0);
+        if !self.checked {
+            self.free.push(id.0);
+        }
         Some(slot)
     }
 
