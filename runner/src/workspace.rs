@@ -60,6 +60,11 @@ impl Workspace {
         self.root.join("runner/checks/harness.rs")
     }
 
+    /// The Python bridge's crate, which heaps from Part III on implement.
+    pub fn python_crate(&self) -> PathBuf {
+        self.root.join("runner/python")
+    }
+
     pub fn book_src(&self) -> PathBuf {
         self.root.join("book/src")
     }

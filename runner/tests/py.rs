@@ -259,3 +259,90 @@ fn dot_writes_the_object_graph() {
     assert!(dot.contains("\"f0_name\" -> o1;"), "{dot}");
     assert!(dot.contains("o1 -> o1 [label=\"[0]\"];"), "{dot}");
 }
+
+// ---------------------------------------------------------------------------
+// `--heap yours`: the learner's heap, compiled on the fly in a copy of the
+// workspace.
+
+mod common;
+
+/// A cycle-free program: aliasing, nested containers freed last to first,
+/// `__del__` order, resurrection. Reference counting alone gives CPython's
+/// output.
+const CYCLE_FREE: &str = "import sys
+class Noisy:
+    def __init__(self, name):
+        self.name = name
+    def __del__(self):
+        print('del', self.name)
+
+a = [1, 2]
+b = a
+print(sys.getrefcount(a))
+x = [Noisy('a'), [Noisy('b'), Noisy('c')], Noisy('d')]
+del x
+print('after del x')
+";
+
+#[test]
+fn yours_heap_agrees_with_python3_once_solved() {
+    if !python3_available() {
+        eprintln!("python3 not found: skipping");
+        return;
+    }
+    let sb = common::Sandbox::new();
+    std::fs::copy(
+        sb.root.join("solutions/07_counting/refcount_heap.rs"),
+        sb.root.join("exercises/07_counting/refcount_heap.rs"),
+    )
+    .unwrap();
+    std::fs::write(sb.root.join("prog.py"), CYCLE_FREE).unwrap();
+    let out = sb.memlings(&["py", "prog.py", "--heap", "yours", "--compare"]);
+    assert_eq!(
+        out.code, 0,
+        "stdout:\n{}\nstderr:\n{}",
+        out.stdout, out.stderr
+    );
+    assert!(
+        out.stdout.contains("memlings, your heap (refcount_heap)"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("identical output (6 lines)"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("del d"), "{}", out.stdout);
+}
+
+#[test]
+fn yours_heap_that_does_not_compile_says_so() {
+    let sb = common::Sandbox::new();
+    let file = sb.root.join("exercises/07_counting/refcount_heap.rs");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("\nfn broken() -> u32 { \"not a number\" }\n");
+    std::fs::write(&file, text).unwrap();
+    std::fs::write(sb.root.join("prog.py"), "print(1)\n").unwrap();
+    let out = sb.memlings(&["py", "prog.py", "--heap", "yours"]);
+    assert_eq!(
+        out.code, 2,
+        "stdout:\n{}\nstderr:\n{}",
+        out.stdout, out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("your heap (exercises/07_counting/refcount_heap.rs) does not compile"),
+        "{}",
+        out.stderr
+    );
+    // rustc's own message, with the path as the learner knows it.
+    assert!(out.stderr.contains("mismatched types"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("exercises/07_counting/refcount_heap.rs"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+}

@@ -72,9 +72,12 @@ impl Package {
              [package]\nname = \"memlings-check-{}\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
              publish = false\nautobins = false\n\n\
              # Not part of the repository's workspace.\n[workspace]\n\n\
-             [profile.dev]\ndebug = false\n",
+             [profile.dev]\ndebug = false\n\n\
+             # From Part III on, exercises implement the Python bridge's heap.\n\
+             [dependencies]\nmemlings-python = {{ path = {python:?} }}\n",
             tree.dir.display(),
-            tree.label
+            tree.label,
+            python = ws.python_crate().display().to_string(),
         );
         for ex in exercises {
             manifest.push_str(&format!(
@@ -94,11 +97,22 @@ impl Package {
             write_if_changed(&src.join(format!("{}.rs", ex.name)), &main)?;
         }
         write_if_changed(&dir.join("Cargo.toml"), &manifest)?;
+        seed_lock_file(ws, &dir)?;
         Ok(Package {
             target: ws.build_dir().join("target"),
             prefix: format!("{}-", tree.label),
             dir,
         })
+    }
+
+    /// A package written by other code (`memlings py --heap yours`), built
+    /// into the shared target folder; `prefix` starts each binary's name.
+    pub fn at(ws: &Workspace, dir: PathBuf, prefix: &str) -> Package {
+        Package {
+            dir,
+            target: ws.build_dir().join("target"),
+            prefix: prefix.to_string(),
+        }
     }
 
     /// Builds the named binaries, all at once so cargo can use every core,
@@ -175,7 +189,23 @@ impl Package {
     }
 }
 
-fn write_if_changed(path: &Path, content: &str) -> Result<()> {
+/// Starts the package's Cargo.lock from the workspace's, so its
+/// dependencies (the interpreter's) resolve to the versions the workspace
+/// already uses and were already downloaded: no registry lookup, offline too.
+/// Cargo trims what the package does not use.
+pub fn seed_lock_file(ws: &Workspace, dir: &Path) -> Result<()> {
+    let lock = dir.join("Cargo.lock");
+    if lock.exists() {
+        return Ok(());
+    }
+    match std::fs::read_to_string(ws.root.join("Cargo.lock")) {
+        Ok(text) => write_if_changed(&lock, &text),
+        // No lock at the root: cargo resolves on its own.
+        Err(_) => Ok(()),
+    }
+}
+
+pub fn write_if_changed(path: &Path, content: &str) -> Result<()> {
     if std::fs::read_to_string(path).ok().as_deref() == Some(content) {
         return Ok(());
     }

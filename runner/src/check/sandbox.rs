@@ -49,8 +49,19 @@ pub enum Ended {
 }
 
 pub fn run(binary: &Path, stdin_line: &str, limits: Limits) -> Result<Run> {
+    run_with_args(binary, &[], stdin_line, limits)
+}
+
+/// [`run`], with command-line arguments for the binary.
+pub fn run_with_args(
+    binary: &Path,
+    args: &[String],
+    stdin_line: &str,
+    limits: Limits,
+) -> Result<Run> {
     let mut cmd = Command::new(binary);
-    cmd.stdin(Stdio::piped())
+    cmd.args(args)
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .env("RUST_BACKTRACE", "0");

@@ -21,11 +21,16 @@ use crate::term;
 #[path = "../../../solutions/reference_heap/mod.rs"]
 mod reference_heap;
 
+mod yours;
+
 /// Which heap runs the program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum HeapChoice {
     /// The reference heap that ships with memlings (CPython 3.11's rules)
     Reference,
+    /// Your own heap: the `refcount_heap` exercise in exercises/07_counting,
+    /// compiled on the fly
+    Yours,
 }
 
 #[derive(Debug, clap::Args)]
@@ -33,9 +38,10 @@ pub struct PyArgs {
     /// The Python file to run (the subset of Python the book uses)
     pub file: PathBuf,
 
-    /// The heap to run it on
-    #[arg(long, value_enum, default_value_t = HeapChoice::Reference)]
-    pub heap: HeapChoice,
+    /// The heap to run it on [default: yours once refcount_heap is done,
+    /// else reference]
+    #[arg(long, value_enum)]
+    pub heap: Option<HeapChoice>,
 
     /// Also run it with python3 and show both outputs side by side; exits
     /// 1 if they differ
@@ -66,8 +72,41 @@ pub fn run(args: &PyArgs, python_time_limit: Duration) -> Result<ExitCode> {
         trace: args.trace,
         dot: args.dot.is_some(),
     };
-    let output = match args.heap {
-        HeapChoice::Reference => {
+    let (heap, learner) = choose_heap(args.heap)?;
+    let heap_name = match heap {
+        HeapChoice::Reference => "memlings, reference heap".to_string(),
+        HeapChoice::Yours => format!("memlings, your heap ({})", yours::EXERCISE),
+    };
+    let output = match (heap, learner) {
+        (HeapChoice::Yours, Some(learner)) => {
+            if args.heap.is_none() {
+                eprintln!(
+                    "{} running on your heap ({}); --heap reference for the reference heap",
+                    "note:".cyan().bold(),
+                    yours::EXERCISE
+                );
+            }
+            match yours::run(&learner, &args.file, &shown, &options, python_time_limit)? {
+                yours::Ran::Output(output) => output,
+                yours::Ran::CompileErrors(text) => {
+                    eprintln!("{}", text.trim_end());
+                    term::error(&format!(
+                        "your heap ({}) does not compile: fix the errors above (`memlings check {}`), or run on the reference heap with --heap reference",
+                        learner.ws.display(&learner.file),
+                        yours::EXERCISE
+                    ));
+                    return Ok(ExitCode::from(2));
+                }
+                yours::Ran::Failed(why) => {
+                    return Err(UserError::Other(format!(
+                        "the program could not run on your heap ({}): {why}",
+                        yours::EXERCISE
+                    ))
+                    .into());
+                }
+            }
+        }
+        _ => {
             memlings_python::run_program::<reference_heap::ReferenceHeap>(&source, &shown, &options)
         }
     };
@@ -83,7 +122,7 @@ pub fn run(args: &PyArgs, python_time_limit: Duration) -> Result<ExitCode> {
         }
     }
     if args.compare {
-        return compare_with_cpython(args, &output, python_time_limit);
+        return compare_with_cpython(args, &output, &heap_name, python_time_limit);
     }
     print_program_output(args, &output);
     if let Some(path) = &args.dot {
@@ -100,6 +139,26 @@ pub fn run(args: &PyArgs, python_time_limit: Duration) -> Result<ExitCode> {
             Ok(ExitCode::from(err.exit_code()))
         }
         None => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// The heap to run on: the one asked for, else the learner's once its
+/// exercise is done, else the reference heap.
+fn choose_heap(asked: Option<HeapChoice>) -> Result<(HeapChoice, Option<yours::LearnerHeap>)> {
+    match asked {
+        Some(HeapChoice::Reference) => Ok((HeapChoice::Reference, None)),
+        Some(HeapChoice::Yours) => match yours::LearnerHeap::find() {
+            Some(learner) => Ok((HeapChoice::Yours, Some(learner))),
+            None => Err(UserError::Other(format!(
+                "--heap yours runs the heap of the `{}` exercise, so it needs the memlings workspace: run it from inside the memlings folder",
+                yours::EXERCISE
+            ))
+            .into()),
+        },
+        None => match yours::LearnerHeap::find() {
+            Some(learner) if learner.done => Ok((HeapChoice::Yours, Some(learner))),
+            _ => Ok((HeapChoice::Reference, None)),
+        },
     }
 }
 
@@ -207,7 +266,12 @@ fn run_cpython(file: &Path, limit: Duration) -> Result<CPython> {
     })
 }
 
-fn compare_with_cpython(args: &PyArgs, ours: &Output, limit: Duration) -> Result<ExitCode> {
+fn compare_with_cpython(
+    args: &PyArgs,
+    ours: &Output,
+    heap_name: &str,
+    limit: Duration,
+) -> Result<ExitCode> {
     let theirs = run_cpython(&args.file, limit)?;
     let mut left = ours.stdout.clone();
     if let Some(line) = ours.error.as_ref().and_then(|e| e.exception_line()) {
@@ -218,9 +282,6 @@ fn compare_with_cpython(args: &PyArgs, ours: &Output, limit: Duration) -> Result
         push_line(&mut right, &format!("[raised] {line}"));
     }
     let rows = compare::rows(&left, &right);
-    let heap_name = match args.heap {
-        HeapChoice::Reference => "memlings, reference heap",
-    };
     print!(
         "{}",
         render_side_by_side(&rows, heap_name, &format!("CPython {}", theirs.version))

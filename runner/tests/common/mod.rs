@@ -29,6 +29,8 @@ impl Sandbox {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("memlings");
         let repo = repo_root();
+        // The root files are copied first: their folder must exist.
+        std::fs::create_dir_all(&root).unwrap();
         for item in [
             "Cargo.toml",
             "Cargo.lock",
