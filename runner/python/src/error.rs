@@ -139,9 +139,15 @@ impl fmt::Display for PyError {
                 }
             }
             ErrorKind::Raised { .. } => f.write_str(&self.exception_line().unwrap_or_default()),
+            // A heap still under construction panics on its first todo!():
+            // that is the learner's next step, not a bug to report.
+            ErrorKind::Internal(message) if message.contains("not yet implemented") => write!(
+                f,
+                "the heap is not finished ({message}); `memlings check` shows what is left, and `--heap reference` runs the program meanwhile"
+            ),
             ErrorKind::Internal(message) => write!(
                 f,
-                "internal error (a bug in memlings or in the heap, not in your program): {message}"
+                "the heap panicked (a bug in the heap or in memlings, not in your program): {message}"
             ),
             ErrorKind::StepLimit { limit } => write!(
                 f,
