@@ -2,8 +2,8 @@
 # collection runs by itself inside the allocation that pushes the count
 # past 10, in the middle of the loop. Each round leaves one self-cycle
 # behind; __del__ logs when the collector got to it. (The loop logs to a
-# list instead of printing: print() allocates too, and CPython's exact
-# count around print() inside such a loop is not reproduced yet.)
+# list instead of printing, so only the loop's own objects move the count:
+# print() allocates too; examples/gc_print_in_loop.py shows how.)
 import gc
 
 log = []
