@@ -59,9 +59,17 @@ pub fn run_with_args(
     stdin_line: &str,
     limits: Limits,
 ) -> Result<Run> {
+    // The input goes into the pipe before the child exists: a child that
+    // exits without reading it can then never make our write fail, and
+    // memlings (which dies on SIGPIPE, like other Unix tools) never writes
+    // to a pipe whose reader is gone.
+    let (stdin_reader, mut stdin_writer) =
+        std::io::pipe().context("cannot create a pipe for the check's input")?;
+    writeln!(stdin_writer, "{stdin_line}").context("cannot write the check's input")?;
+    drop(stdin_writer);
     let mut cmd = Command::new(binary);
     cmd.args(args)
-        .stdin(Stdio::piped())
+        .stdin(stdin_reader)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .env("RUST_BACKTRACE", "0");
@@ -69,12 +77,6 @@ pub fn run_with_args(
     let mut child = cmd
         .spawn()
         .with_context(|| format!("cannot start {}", binary.display()))?;
-
-    if let Some(mut stdin) = child.stdin.take() {
-        // A check that exits before reading its input is reported below; the
-        // broken pipe itself says nothing useful.
-        let _ = writeln!(stdin, "{stdin_line}");
-    }
 
     let capped = Arc::new(AtomicBool::new(false));
     let budget = Arc::new(std::sync::atomic::AtomicUsize::new(limits.output_bytes));
