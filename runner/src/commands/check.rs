@@ -38,20 +38,10 @@ pub fn run(session: &Session, name: Option<&str>, all: bool) -> Result<ExitCode>
 }
 
 fn check_all(session: &Session, state: &mut crate::state::State) -> Result<ExitCode> {
-    let exercises: Vec<_> = session.registry.exercises.iter().collect();
-    let bar = progress::bar(exercises.len() as u64, "checking");
-    let reports = session
-        .learner_checker()
-        .check_many(&exercises, |_| bar.inc(1))?;
-    bar.finish_and_clear();
+    let reports = every_exercise(session, state, "checking")?;
     for report in &reports {
         println!("{}", render::headline(report));
-        state.record(&report.exercise, report.verdict.passed());
     }
-    if let Some(first) = state.first_pending(&session.registry) {
-        state.current = first;
-    }
-    state.save(&session.registry)?;
     println!("\n{}", progress::summary(&session.registry, state));
     let all_pass = reports.iter().all(|r| r.verdict.passed());
     Ok(if all_pass {
@@ -59,4 +49,28 @@ fn check_all(session: &Session, state: &mut crate::state::State) -> Result<ExitC
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Checks every exercise (with a progress bar), records each result, makes
+/// the first pending exercise current and saves: `check --all` and the
+/// watch mode's `c` key.
+pub(super) fn every_exercise(
+    session: &Session,
+    state: &mut crate::state::State,
+    label: &str,
+) -> Result<Vec<crate::check::Report>> {
+    let exercises: Vec<_> = session.registry.exercises.iter().collect();
+    let bar = progress::bar(exercises.len() as u64, label);
+    let reports = session
+        .learner_checker()
+        .check_many(&exercises, |_| bar.inc(1))?;
+    bar.finish_and_clear();
+    for report in &reports {
+        state.record(&report.exercise, report.verdict.passed());
+    }
+    if let Some(first) = state.first_pending(&session.registry) {
+        state.current = first;
+    }
+    state.save(&session.registry)?;
+    Ok(reports)
 }

@@ -15,7 +15,7 @@ use colored::Colorize;
 use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
 use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode, DebounceEventResult};
 
-use super::{hint, reset, Session};
+use super::{check, hint, reset, Session};
 use crate::check::render;
 use crate::progress;
 use crate::state::State;
@@ -204,25 +204,13 @@ impl Ui<'_> {
     }
 
     fn check_all(&mut self) -> Result<()> {
-        let registry = &self.session.registry;
         self.clear();
-        let exercises: Vec<_> = registry.exercises.iter().collect();
-        let bar = progress::bar(exercises.len() as u64, "checking all exercises");
-        let reports = self
-            .session
-            .learner_checker()
-            .check_many(&exercises, |_| bar.inc(1))?;
-        bar.finish_and_clear();
-        let mut text = String::new();
-        for report in &reports {
-            self.state.record(&report.exercise, report.verdict.passed());
-            text.push_str(&render::headline(report));
-            text.push('\n');
-        }
-        if let Some(first) = self.state.first_pending(registry) {
-            self.state.current = first;
-        }
-        self.state.save(registry)?;
+        let reports =
+            check::every_exercise(self.session, &mut self.state, "checking all exercises")?;
+        let text: String = reports
+            .iter()
+            .map(|report| format!("{}\n", render::headline(report)))
+            .collect();
         self.print(&text);
         self.footer();
         Ok(())
