@@ -81,7 +81,8 @@ pub enum Command {
     Py(py::PyArgs),
     /// For authors and CI: prove every exercise is complete and consistent
     Verify {
-        /// Rewrite runner/pristine.toml from the exercise files as they are
+        /// First record the exercise files as they are as the starting code
+        /// (runner/pristine/, what `reset` restores), then verify
         #[arg(long)]
         update_pristine: bool,
     },
