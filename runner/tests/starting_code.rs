@@ -113,3 +113,30 @@ fn a_sandbox_starts_from_the_starting_code_whatever_the_learner_did() {
     out.assert_code(0);
     out.assert_stdout_has(&format!("0/{}", names.len()));
 }
+
+#[test]
+fn verify_names_a_starter_changed_but_not_recorded_and_update_pristine_records_it() {
+    let sb = Sandbox::new();
+    sb.edit("units", |src| format!("{src}// a clearer comment\n"));
+    let line = read(&sb.exercise_path("units")).lines().count();
+
+    let out = sb.memlings(&["verify"]);
+    out.assert_code(1);
+    out.assert_stdout_has("✗ 1 problem(s) in ");
+    out.assert_stdout_has(&format!(
+        "  - exercises/01_bits_and_bytes/units.rs: differs from its recorded starting code runner/pristine/01_bits_and_bytes/units.rs (first at line {line}), which `reset` restores and the tests start from; changed it on purpose? run `memlings verify --update-pristine`"
+    ));
+
+    let out = sb.memlings(&["verify", "--update-pristine"]);
+    out.assert_code(0);
+    out.assert_stdout_has("Recorded runner/pristine/01_bits_and_bytes/units.rs\n");
+    out.assert_stdout_has("exercises verified");
+    assert_eq!(
+        read(&sb.pristine_path("units")),
+        read(&sb.exercise_path("units"))
+    );
+    sb.memlings(&["reset", "units"])
+        .assert_stdout_has("already in its original state");
+    sb.memlings(&["verify", "--update-pristine"])
+        .assert_stdout_has("The starting code in runner/pristine/ already matches exercises/.");
+}
