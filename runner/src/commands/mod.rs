@@ -81,8 +81,8 @@ pub enum Command {
     Py(py::PyArgs),
     /// For authors and CI: prove every exercise is complete and consistent
     Verify {
-        /// First record the exercise files as they are as the starting code
-        /// (runner/pristine/, what `reset` restores), then verify
+        /// Before verifying, record the exercise files as their starting code
+        /// (in runner/pristine/, what `reset` restores)
         #[arg(long)]
         update_pristine: bool,
     },
