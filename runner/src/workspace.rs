@@ -48,6 +48,18 @@ impl Workspace {
         self.root.join(ex.check_rel())
     }
 
+    /// The exercise's starting code, as shipped: what `reset` restores.
+    pub fn pristine_file(&self, ex: &Exercise) -> PathBuf {
+        self.pristine_dir()
+            .join(&ex.chapter)
+            .join(format!("{}.rs", ex.name))
+    }
+
+    /// Laid out like `exercises/`, holding only the starting code.
+    pub fn pristine_dir(&self) -> PathBuf {
+        self.root.join("runner/pristine")
+    }
+
     pub fn snapshot_dir(&self, ex: &Exercise) -> PathBuf {
         self.root.join("runner/snapshots").join(&ex.name)
     }

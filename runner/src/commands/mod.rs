@@ -81,7 +81,8 @@ pub enum Command {
     Py(py::PyArgs),
     /// For authors and CI: prove every exercise is complete and consistent
     Verify {
-        /// Rewrite runner/pristine.toml from the exercise files as they are
+        /// Before verifying, record the exercise files as their starting code
+        /// (in runner/pristine/, what `reset` restores)
         #[arg(long)]
         update_pristine: bool,
     },

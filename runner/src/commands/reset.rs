@@ -1,4 +1,5 @@
-//! `memlings reset NAME`: brings back the original exercise, after saving the
+//! `memlings reset NAME`: brings back the original exercise (its starting
+//! code in `runner/pristine/`, so no git is needed), after saving the
 //! learner's version where the message says.
 
 use std::path::PathBuf;
@@ -26,7 +27,7 @@ pub fn reset(session: &Session, ex: &Exercise) -> Result<String> {
     let path = session.ws.exercise_file(ex);
     let rel = ex.exercise_rel();
     let message = match std::fs::read(&path) {
-        Ok(current) if current == original.as_bytes() => {
+        Ok(current) if current == original => {
             return Ok(format!(
                 "{rel} is already in its original state; nothing to do."
             ));

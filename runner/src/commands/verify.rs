@@ -1,7 +1,8 @@
 //! `memlings verify`: the authors' and CI's proof that the workbook is whole.
 //! Every solution passes its check, every untouched exercise compiles and
 //! fails it, every registry entry has its files, hint, book section and
-//! snapshots, and nothing is left over that the registry does not name.
+//! snapshots, the starting code kept for `reset` is the exercises' own, and
+//! nothing is left over that the registry does not name.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -19,18 +20,18 @@ use crate::{pristine, progress, snapshot};
 pub fn run(session: &Session, update_pristine: bool) -> Result<ExitCode> {
     let mut problems = Vec::new();
     if update_pristine {
-        pristine::save(
-            &session.ws,
-            &pristine::current(&session.ws, &session.registry)?,
-        )?;
-        println!("Rewrote {}.", pristine::LOCK);
+        report_recorded(&pristine::record(&session.ws, &session.registry)?);
     }
     for ex in &session.registry.exercises {
         structure(session, ex, &mut problems);
     }
     manifests(session, &mut problems);
     orphans(session, &mut problems);
-    pristine_ids(session, &mut problems);
+    problems.extend(
+        pristine::drift(&session.ws, &session.registry)
+            .iter()
+            .map(ToString::to_string),
+    );
 
     // Only exercises whose files are all there can be compiled.
     let complete: Vec<&Exercise> = session
@@ -39,6 +40,7 @@ pub fn run(session: &Session, update_pristine: bool) -> Result<ExitCode> {
         .iter()
         .filter(|ex| {
             session.ws.exercise_file(ex).is_file()
+                && session.ws.pristine_file(ex).is_file()
                 && session.ws.solution_file(ex).is_file()
                 && session.ws.check_file(ex).is_file()
         })
@@ -47,8 +49,13 @@ pub fn run(session: &Session, update_pristine: bool) -> Result<ExitCode> {
     let solutions = session
         .checker(SourceTree::solutions(&session.ws))
         .check_many(&complete, |_| bar.inc(1))?;
+    // The untouched exercise is the starting code that reset restores and
+    // the tests start from; the drift check above ties it to exercises/.
     let starters = session
-        .checker(SourceTree::exercises(&session.ws))
+        .checker(SourceTree {
+            label: "pristine".into(),
+            dir: session.ws.pristine_dir(),
+        })
         .check_many(&complete, |_| bar.inc(1))?;
     bar.finish_and_clear();
 
@@ -68,7 +75,7 @@ pub fn run(session: &Session, update_pristine: bool) -> Result<ExitCode> {
     let total = session.registry.exercises.len();
     if problems.is_empty() {
         println!(
-            "{} {total} exercises verified: solutions pass, starters fail, every file, hint, book section and snapshot is in place.",
+            "{} {total} exercises verified: solutions pass, starters fail, the starting code is recorded, every file, hint, book section and snapshot is in place.",
             "✓".green().bold()
         );
         Ok(ExitCode::SUCCESS)
@@ -238,36 +245,18 @@ fn orphans(session: &Session, problems: &mut Vec<String>) {
     }
 }
 
-fn pristine_ids(session: &Session, problems: &mut Vec<String>) {
-    let lock = match pristine::load(&session.ws) {
-        Ok(lock) => lock,
-        Err(err) => {
-            problems.push(format!("{err:#}"));
-            return;
-        }
-    };
-    for ex in &session.registry.exercises {
-        let path = session.ws.exercise_file(ex);
-        if !path.is_file() {
-            continue;
-        }
-        match pristine::blob_id(&session.ws, &path) {
-            Ok(id) if lock.get(&ex.name) == Some(&id) => {}
-            Ok(_) => problems.push(format!(
-                "{}: differs from its entry in {} (changed it on purpose? run `memlings verify --update-pristine`)",
-                ex.exercise_rel(),
-                pristine::LOCK
-            )),
-            Err(err) => problems.push(format!("{err:#}")),
-        }
+fn report_recorded(recorded: &pristine::Recorded) {
+    if recorded.written.is_empty() && recorded.removed.is_empty() {
+        println!(
+            "The starting code in {}/ already matches exercises/.",
+            pristine::DIR
+        );
     }
-    for name in lock.keys() {
-        if session.registry.index_of(name).is_none() {
-            problems.push(format!(
-                "{}: `{name}` is not in the registry",
-                pristine::LOCK
-            ));
-        }
+    for file in &recorded.written {
+        println!("Recorded {file}");
+    }
+    for file in &recorded.removed {
+        println!("Removed {file}, which no exercise owns");
     }
 }
 

@@ -1,5 +1,11 @@
-//! A throwaway copy of the workspace (a git repository, as a clone is) and
-//! helpers to run the `memlings` binary in it.
+//! A throwaway copy of the workbook as a learner first gets it, and helpers
+//! to run the `memlings` binary in it.
+//!
+//! The copy's exercises are the starting code in `runner/pristine/`, never
+//! the exercises of the tree the tests run in: there a learner may have
+//! solved, half done or broken any of them, and `cargo test` must still
+//! pass. Nothing of the learner's (progress, backups, build products) is
+//! copied, and the copy is no git repository, as a ZIP download is not.
 
 #![allow(dead_code)]
 
@@ -24,54 +30,50 @@ fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// What a run needs from a tree, besides the exercises.
+const COPIED: [&str; 6] = [
+    "Cargo.toml",
+    "Cargo.lock",
+    // The exercises' package manifest; learners do not edit it.
+    "exercises/Cargo.toml",
+    "solutions",
+    "runner",
+    "book",
+];
+
 impl Sandbox {
+    /// A fresh copy of this repository's workbook.
     pub fn new() -> Sandbox {
+        Sandbox::copy_of(&repo_root())
+    }
+
+    /// A fresh copy of the workbook in `tree`, with the starting code as its
+    /// exercises whatever `tree`'s own exercises hold.
+    pub fn copy_of(tree: &Path) -> Sandbox {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("memlings");
-        let repo = repo_root();
-        // The root files are copied first: their folder must exist.
-        std::fs::create_dir_all(&root).unwrap();
-        for item in [
-            "Cargo.toml",
-            "Cargo.lock",
-            "exercises",
-            "solutions",
-            "runner",
-            "book",
-        ] {
-            copy(&repo.join(item), &root.join(item));
+        std::fs::create_dir_all(root.join("exercises")).unwrap();
+        for item in COPIED {
+            copy(&tree.join(item), &root.join(item));
         }
-        // A clone is a git repository: `reset` finds originals in it.
-        for args in [
-            &["init", "-q"][..],
-            &["add", "-A"],
-            &[
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@t",
-                "commit",
-                "-qm",
-                "copy",
-            ],
-        ] {
-            let ok = Command::new("git")
-                .args(args)
-                .current_dir(&root)
-                .status()
-                .unwrap()
-                .success();
-            assert!(ok, "git {args:?} failed");
-        }
+        let pristine = tree.join("runner/pristine");
+        assert!(pristine.is_dir(), "{} is missing", pristine.display());
+        copy(&pristine, &root.join("exercises"));
         Sandbox { _dir: dir, root }
     }
 
     pub fn memlings(&self, args: &[&str]) -> Output {
+        self.memlings_with_env(args, &[])
+    }
+
+    /// Runs `memlings` with these environment variables set.
+    pub fn memlings_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         let out = Command::new(env!("CARGO_BIN_EXE_memlings"))
             .args(args)
             .current_dir(&self.root)
             .env_remove("NO_COLOR")
             .env_remove("MEMLINGS_BUILD_DIR")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .output()
             .unwrap();
@@ -103,6 +105,11 @@ impl Sandbox {
         self.rel(name, "exercises")
     }
 
+    /// The exercise's starting code, which `reset` restores.
+    pub fn pristine_path(&self, name: &str) -> PathBuf {
+        self.rel(name, "runner/pristine")
+    }
+
     /// Puts the reference solution in the learner's place.
     pub fn solve(&self, name: &str) {
         std::fs::copy(self.rel(name, "solutions"), self.exercise_path(name)).unwrap();
@@ -118,14 +125,17 @@ impl Sandbox {
 
     /// Some exercise other than the first, whatever the curriculum holds.
     pub fn second_exercise(&self) -> String {
+        self.exercise_names().swap_remove(1)
+    }
+
+    /// Every exercise in the registry, in learning order.
+    pub fn exercise_names(&self) -> Vec<String> {
         let registry = std::fs::read_to_string(self.root.join("runner/exercises.toml")).unwrap();
         registry
             .lines()
             .filter_map(|l| l.strip_prefix("name = \""))
-            .nth(1)
-            .unwrap()
-            .trim_end_matches('"')
-            .to_string()
+            .map(|name| name.trim_end_matches('"').to_string())
+            .collect()
     }
 }
 

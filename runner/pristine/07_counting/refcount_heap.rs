@@ -1,0 +1,272 @@
+//! # Counting references
+//!
+//! Build a heap for Python objects that frees each one the moment its last
+//! reference goes, as CPython does. It implements the Python bridge's
+//! `memlings_python::Heap` trait, so once it passes its check,
+//! `memlings py FILE --compare` runs Python programs on YOUR heap and puts
+//! their output beside python3's.
+//!
+//! Book: book/src/refcount/counting-references.md, section "Your turn: a
+//! heap that counts".
+//!
+//! What to write (each `todo!()`):
+//! - storage: `alloc` puts the object in a free slot if there is one (its
+//!   index is on `free`), else in a new one, with a count of 1; `get`,
+//!   `get_mut`, `refcount`, `live_objects` (ids of the live slots, in index
+//!   order). A dead or unknown id may panic.
+//! - `incref` and `decref`. At zero, `dealloc`: an instance whose class
+//!   has `__del__` is finalized first, once in its life, through
+//!   `rt.finalize(self, id)`, while it is alive with a count of 1 (that is
+//!   what `__del__`'s `self` sees). If `__del__` stored it somewhere, the
+//!   count is still above 0 after the call: it lives on (resurrected). Then
+//!   the object is freed and lets go of what it held, in the order
+//!   `Object::release_order()` gives (CPython's: a list from its last item
+//!   to its first), which may free more.
+//!
+//! Example: `x = [a, b]` where a and b have a `__del__` that prints:
+//! `del x` prints b's message, then a's.
+//!
+//! Everything below the "Ready-made" line is given: the collector's
+//! settings (Part IV builds the collector; until then `gc.collect()` finds
+//! nothing) and `sys.getsizeof`, which uses your Part II exercises.
+
+use memlings_python::{Heap, ObjId, Object, Runtime};
+
+/// One object and its bookkeeping.
+#[derive(Debug)]
+pub struct Slot {
+    pub object: Object,
+    /// `ob_refcnt`: how many references point here.
+    pub refcount: usize,
+    /// `__del__` already ran (PEP 442: at most once per object).
+    pub finalized: bool,
+}
+
+/// Objects live in `slots`; an `ObjId(n)` is the index `n`. A freed slot
+/// becomes `None` and its index goes on `free`, to be reused first.
+#[derive(Debug, Default)]
+pub struct RefcountHeap {
+    pub slots: Vec<Option<Slot>>,
+    pub free: Vec<u32>,
+    /// Ready-made (Part IV builds the real thing): the collector's settings.
+    gc: GcSettings,
+}
+
+impl RefcountHeap {
+    pub fn new() -> RefcountHeap {
+        RefcountHeap::default()
+    }
+
+    fn slot(&self, id: ObjId) -> &Slot {
+        match self.slots.get(id.0 as usize) {
+            Some(Some(slot)) => slot,
+            _ => panic!("object {} is not alive", id.0),
+        }
+    }
+
+    fn slot_mut(&mut self, id: ObjId) -> &mut Slot {
+        match self.slots.get_mut(id.0 as usize) {
+            Some(Some(slot)) => slot,
+            _ => panic!("object {} is not alive", id.0),
+        }
+    }
+
+    /// Whether this object's class defines `__del__`.
+    fn has_finalizer(&self, id: ObjId) -> bool {
+        let Object::Instance(inst) = &self.slot(id).object else {
+            return false;
+        };
+        matches!(&self.slot(inst.class).object, Object::Class(c) if c.has_del)
+    }
+
+    /// The count of `id` just reached zero: finalize, then free, then let go
+    /// of what it held (which may free more).
+    fn dealloc<R: Runtime<Self>>(&mut self, id: ObjId, rt: &mut R) {
+        todo!("finalize (once, maybe resurrecting), free, release what it held")
+    }
+}
+
+impl Heap for RefcountHeap {
+    fn alloc<R: Runtime<Self>>(&mut self, object: Object, _rt: &mut R) -> ObjId {
+        todo!("a free slot, or a new one, with a count of 1")
+    }
+
+    fn get(&self, id: ObjId) -> &Object {
+        todo!()
+    }
+
+    fn get_mut(&mut self, id: ObjId) -> &mut Object {
+        todo!()
+    }
+
+    fn incref(&mut self, id: ObjId) {
+        todo!()
+    }
+
+    fn decref<R: Runtime<Self>>(&mut self, id: ObjId, rt: &mut R) {
+        todo!("lower the count; at zero, dealloc")
+    }
+
+    fn refcount(&self, id: ObjId) -> usize {
+        todo!()
+    }
+
+    fn live_objects(&self) -> Vec<ObjId> {
+        todo!("the ids of the live slots, in index order")
+    }
+
+    // Ready-made from here on: the collector (Part IV) and sizes (Part II).
+
+    fn stored(&mut self, _container: ObjId, _value: ObjId) {}
+
+    fn is_tracked(&self, id: ObjId) -> bool {
+        self.get(id).is_gc_type()
+    }
+
+    fn collect<R: Runtime<Self>>(&mut self, _generation: usize, _rt: &mut R) -> usize {
+        // Part IV: reference counting alone never finds a cycle.
+        0
+    }
+
+    fn gc_count(&self) -> [usize; 3] {
+        [0; 3]
+    }
+
+    fn gc_threshold(&self) -> [usize; 3] {
+        self.gc.threshold
+    }
+
+    fn set_gc_threshold(&mut self, threshold: [usize; 3]) {
+        self.gc.threshold = threshold;
+    }
+
+    fn gc_enabled(&self) -> bool {
+        self.gc.enabled
+    }
+
+    fn set_gc_enabled(&mut self, enabled: bool) {
+        self.gc.enabled = enabled;
+    }
+
+    fn freeze(&mut self) {}
+
+    fn getsizeof(&self, id: ObjId) -> usize {
+        sizes::size_of(self, id)
+    }
+
+    fn list_resize(allocated: usize, size: usize, newsize: usize) -> usize {
+        sizes::list_resize(allocated, size, newsize)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Ready-made pieces: Part IV builds the collector; Part II built the sizes.
+// ---------------------------------------------------------------------------
+
+/// What `gc.get_threshold()`, `gc.isenabled()` and their setters read and
+/// write. Nothing acts on them until Part IV.
+#[derive(Debug)]
+struct GcSettings {
+    threshold: [usize; 3],
+    enabled: bool,
+}
+
+impl Default for GcSettings {
+    fn default() -> GcSettings {
+        GcSettings {
+            threshold: [700, 10, 10],
+            enabled: true,
+        }
+    }
+}
+
+impl RefcountHeap {
+    /// Weak references to a dying object go dead (`target = None`). Their
+    /// callbacks are Part IV's business (the finalizers chapter).
+    fn clear_weakrefs(&mut self, id: ObjId) {
+        for slot in self.slots.iter_mut().flatten() {
+            if let Object::WeakRef(weak) = &mut slot.object {
+                if weak.target == Some(id) {
+                    weak.target = None;
+                }
+            }
+        }
+    }
+}
+
+// Your Part II exercises, included as they are.
+#[allow(dead_code)]
+#[path = "../06_object_costs/getsizeof.rs"]
+mod getsizeof;
+
+#[allow(dead_code)]
+#[path = "../06_object_costs/list_growth.rs"]
+mod list_growth;
+
+/// `sys.getsizeof` and list growth, from your Part II exercises.
+mod sizes {
+    use memlings_python::{Heap, ObjId, Object};
+
+    use super::getsizeof::{self, DictKeys, Shape};
+    use super::list_growth;
+    use super::RefcountHeap;
+
+    /// Sizes of objects Part II does not model, measured with
+    /// `sys.getsizeof` on CPython 3.11.7 (64-bit).
+    fn measured(object: &Object) -> Option<usize> {
+        match object {
+            Object::Class(_) => Some(1688),
+            Object::Function { .. } => Some(152),
+            Object::Builtin(_) | Object::Module(_) => Some(72),
+            Object::Range { .. } => Some(48),
+            Object::WeakRef(_) => Some(80),
+            _ => None,
+        }
+    }
+
+    pub fn size_of(heap: &RefcountHeap, id: ObjId) -> usize {
+        let object = heap.get(id);
+        if let Some(size) = measured(object) {
+            return size;
+        }
+        let keys;
+        let shape = match object {
+            Object::None => Shape::None,
+            Object::Bool(b) => Shape::Bool(*b),
+            Object::Int(n) => Shape::Int {
+                bit_length: n.bits(),
+            },
+            Object::Float(_) => Shape::Float,
+            Object::Str(s) => Shape::Str(s),
+            Object::Tuple(items) => Shape::Tuple { len: items.len() },
+            Object::List(list) => Shape::List {
+                allocated: list.allocated,
+            },
+            // The table a display of these keys builds: exact for a dict
+            // display, an estimate for a dict that grew key by key (the
+            // reference heap follows each insertion).
+            Object::Dict(dict) if dict.entries.is_empty() => DictKeys::default().shape(),
+            Object::Dict(dict) => {
+                let is_str: Vec<bool> = dict
+                    .entries
+                    .iter()
+                    .map(|&(k, _)| matches!(heap.get(k), Object::Str(_)))
+                    .collect();
+                keys = DictKeys::display(&is_str);
+                keys.shape()
+            }
+            Object::Instance(_) => Shape::Instance { slots: None },
+            _ => return 0,
+        };
+        getsizeof::getsizeof(&shape)
+    }
+
+    pub fn list_resize(allocated: usize, size: usize, newsize: usize) -> usize {
+        list_growth::list_resize(allocated, size, newsize)
+    }
+}
+
+fn main() {
+    println!("RefcountHeap implements memlings_python::Heap.");
+    println!("Run a program on it: memlings py examples/aliasing.py --heap yours");
+}
