@@ -289,17 +289,23 @@ fn compare_with_cpython(
     let differing = rows.iter().filter(|r| !r.same()).count();
     if differing == 0 {
         println!(
-            "{} identical output ({} lines)",
+            "{} identical output ({} {})",
             "✓".green().bold(),
-            rows.len()
+            rows.len(),
+            if rows.len() == 1 { "line" } else { "lines" }
         );
         Ok(ExitCode::SUCCESS)
     } else {
         println!(
-            "{} {} of {} lines differ (marked ✗)",
+            "{} {} of {} {} (marked ✗)",
             "✗".red().bold(),
             differing,
-            rows.len()
+            rows.len(),
+            if rows.len() == 1 {
+                "line differs"
+            } else {
+                "lines differ"
+            }
         );
         Ok(ExitCode::FAILURE)
     }
