@@ -310,3 +310,82 @@ fn human_bytes(bytes: usize) -> String {
         format!("{bytes} bytes")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(expected: &str, actual: &str, stdout: &str, stderr: &str) -> Report {
+        Report {
+            exercise: "demo".into(),
+            verdict: Verdict::Failed,
+            cases: vec![super::super::CaseReport {
+                name: "rows".into(),
+                expected: Some(expected.into()),
+                actual: CaseOutcome::Differs(actual.into()),
+            }],
+            program_output: stdout.into(),
+            program_stderr: stderr.into(),
+            exercise_file: "exercises/demo.rs".into(),
+            todo_lines: vec![],
+        }
+    }
+
+    fn numbered(prefix: &str, n: usize) -> String {
+        (0..n).map(|i| format!("{prefix} {i}\n")).collect()
+    }
+
+    #[test]
+    fn compact_cuts_long_diffs_and_streams_everything_keeps_the_diff_whole() {
+        colored::control::set_override(false);
+        let r = report(
+            &numbered("want", 20),
+            &numbered("got", 20),
+            &numbered("out", 50),
+            "",
+        );
+        let compact = full(&r);
+        assert!(
+            compact.contains("  ... 16 more changed lines\n"),
+            "{compact}"
+        );
+        assert!(compact.contains("  ... 10 more lines\n"), "{compact}");
+        let everything = with_detail(&r, Detail::Everything);
+        assert!(!everything.contains("more changed line"), "{everything}");
+        assert!(everything.contains("  + got 19\n"), "{everything}");
+        assert!(everything.contains("  out 49\n"), "{everything}");
+    }
+
+    #[test]
+    fn each_stream_has_its_label_and_an_empty_one_none() {
+        colored::control::set_override(false);
+        let r = report("a\n", "b\n", "", "oops\n");
+        let text = full(&r);
+        assert!(
+            text.contains("Your code printed (stderr):\n  oops\n"),
+            "{text}"
+        );
+        assert!(!text.contains("(stdout)"), "{text}");
+        assert!(plural(1, "line") == "line" && plural(2, "line") == "lines");
+    }
+
+    #[test]
+    fn scanned_todos_and_panicked_ones_are_merged_per_file() {
+        colored::control::set_override(false);
+        let mut r = report(
+            "1\n",
+            "panicked: not yet implemented (at exercises/demo.rs:7)\n",
+            "",
+            "",
+        );
+        r.todo_lines = vec![7, 12];
+        let text = full(&r);
+        assert!(
+            text.contains("`todo!()` still waiting in exercises/demo.rs lines 7, 12\n"),
+            "{text}"
+        );
+        r.todo_lines = vec![3];
+        r.cases[0].actual = CaseOutcome::Matches;
+        assert!(full(&r).contains("exercises/demo.rs line 3\n"));
+    }
+}
