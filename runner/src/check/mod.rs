@@ -151,7 +151,7 @@ impl<'a> Checker<'a> {
         }
         let (run, parsed) = run_binary(binary, limits)?;
         report.program_output = self.relative_paths(&parsed.program_output);
-        report.program_stderr = self.relative_paths(run.stderr.trim_matches('\n'));
+        report.program_stderr = self.relative_paths(&run.stderr);
 
         let expected = snapshot::load(&self.ws.snapshot_dir(ex))?;
         // Cases in the order the check ran them, then any accepted snapshot
