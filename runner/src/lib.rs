@@ -4,6 +4,7 @@
 pub mod check;
 pub mod commands;
 pub mod error;
+pub mod invocation;
 pub mod pristine;
 pub mod progress;
 pub mod registry;

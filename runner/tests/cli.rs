@@ -27,8 +27,8 @@ fn a_wrong_answer_shows_a_diff_of_expected_against_actual() {
     let out = sb.memlings(&["check", "units"]);
     out.assert_code(1);
     out.assert_stdout_has("✗ units: 2 of 3 cases do not match the expected output");
-    out.assert_stdout_has("  - 1 KB = 1000 bytes");
-    out.assert_stdout_has("  + 1 KB = 1024 bytes");
+    out.assert_stdout_has("  - 1 kB = 1000 bytes");
+    out.assert_stdout_has("  + 1 kB = 1024 bytes");
     out.assert_stdout_has("memlings hint units");
 }
 

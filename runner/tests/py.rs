@@ -352,3 +352,28 @@ fn yours_heap_that_does_not_compile_says_so() {
     );
     assert!(out.stdout.is_empty(), "{}", out.stdout);
 }
+
+#[test]
+fn compare_counts_one_line_in_the_singular() {
+    if !python3_available() {
+        eprintln!("SKIPPED compare_counts_one_line_in_the_singular: python3 is not installed");
+        return;
+    }
+    let same = run_file("print(1)\n", &["--compare"]);
+    assert_eq!(same.code, 0, "{}", same.stdout);
+    assert!(
+        same.stdout.ends_with("✓ identical output (1 line)\n"),
+        "{}",
+        same.stdout
+    );
+    // An address, as in compare_marks_lines_that_differ_and_exits_1.
+    let differs = run_file("x = []\nprint(id(x) % 1000003)\n", &["--compare"]);
+    assert_eq!(differs.code, 1, "{}", differs.stdout);
+    assert!(
+        differs
+            .stdout
+            .ends_with("✗ 1 of 1 line differs (marked ✗)\n"),
+        "{}",
+        differs.stdout
+    );
+}

@@ -52,6 +52,11 @@ pub fn bits_to_bytes(bits: u64) -> u64 {
 }
 
 /// `amount` of unit `from`, expressed in unit `to`.
+///
+/// Some amounts have more bytes than a `u64` holds (20 billion GiB is about
+/// 2.1 * 10^19 bytes; `u64::MAX` is about 1.8 * 10^19), and an `f64` holds
+/// whole numbers exactly only up to 2^53: count the bytes in a wider
+/// integer type, and go to `f64` once, for the division.
 pub fn convert(amount: u64, from: Unit, to: Unit) -> f64 {
     todo!()
 }

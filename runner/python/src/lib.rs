@@ -175,7 +175,7 @@ pub fn run_on<H: Heap>(heap: &mut H, source: &str, path: &str, options: &Options
     Output {
         stdout: std::mem::take(&mut interp.stdout),
         stderr: std::mem::take(&mut interp.stderr),
-        trace: interp.tracer.take().map(|t| t.transcript),
+        trace: interp.tracer.take().map(|t| t.finish()),
         dot,
         error: result.err().map(|e| e.at_path(path)),
     }

@@ -2,13 +2,19 @@
 //! objects they reach (type, value, refcount) and the arrows between them,
 //! interleaved with what the program prints. Picture lines start with `│`
 //! so they read apart from the program's own output, with or without color.
+//!
+//! Each statement reads top to bottom: its heading, then what it printed,
+//! then the picture. The picture is drawn after the statement has run, so
+//! its output waits in `pending` until the heading is known.
 
 use crate::graph::{Graph, Labels, Ref};
 
 #[derive(Debug, Default)]
 pub struct Tracer {
     /// The program's output with the pictures in between.
-    pub transcript: String,
+    transcript: String,
+    /// Printed since the last heading: it goes under the next one.
+    pending: String,
     pub labels: Labels,
     lines: Vec<String>,
 }
@@ -17,13 +23,30 @@ impl Tracer {
     pub fn new(source: &str) -> Tracer {
         Tracer {
             transcript: String::new(),
+            pending: String::new(),
             labels: Labels::default(),
             lines: source.lines().map(|l| l.trim().to_string()).collect(),
         }
     }
 
     pub fn printed(&mut self, text: &str) {
-        self.transcript.push_str(text);
+        self.pending.push_str(text);
+    }
+
+    /// The whole transcript, with anything printed after the last picture
+    /// (by finalizers at exit, say) at its end.
+    pub fn finish(mut self) -> String {
+        self.flush();
+        self.transcript
+    }
+
+    /// Moves what was printed into the transcript, ending on a fresh line so
+    /// the next picture line starts at the margin.
+    fn flush(&mut self) {
+        self.transcript.push_str(&std::mem::take(&mut self.pending));
+        if !self.transcript.is_empty() && !self.transcript.ends_with('\n') {
+            self.transcript.push('\n');
+        }
     }
 
     /// The source text of a line, for headings.
@@ -34,18 +57,16 @@ impl Tracer {
             .unwrap_or("")
     }
 
+    /// The heading of a statement that has just run, what it printed, and
+    /// the picture after it.
     pub fn picture(&mut self, heading: &str, graph: &Graph) {
-        if !self.transcript.is_empty() && !self.transcript.ends_with('\n') {
-            self.transcript.push('\n');
-        }
         self.transcript.push_str(&format!("┌ {heading}\n"));
+        self.flush();
         self.transcript.push_str(&render(graph));
     }
 
     pub fn note(&mut self, text: &str) {
-        if !self.transcript.is_empty() && !self.transcript.ends_with('\n') {
-            self.transcript.push('\n');
-        }
+        self.flush();
         self.transcript.push_str(&format!("│ {text}\n"));
     }
 }

@@ -284,3 +284,31 @@ b [2] 5
 "
     );
 }
+
+#[test]
+fn trace_puts_each_statements_heading_before_what_it_printed() {
+    let out = memlings_python::run_program::<common::RcHeap>(
+        "def f():\n    print('in f')\n    return 1\nx = f()\nprint('x is', x)\nprint('no newline', end='')\ny = 2\n",
+        "t.py",
+        &memlings_python::Options {
+            trace: true,
+            ..Default::default()
+        },
+    );
+    let trace = out.trace.unwrap();
+    let order = [
+        "┌ line 2 (in f()): print('in f')\nin f\n│ ",
+        "│ f() returned",
+        "┌ line 4: x = f()\n│ ",
+        "┌ line 5: print('x is', x)\nx is 1\n│ ",
+        "┌ line 6: print('no newline', end='')\nno newline\n│ ",
+        "┌ line 7: y = 2\n│ ",
+    ];
+    let mut from = 0;
+    for piece in order {
+        let at = trace[from..]
+            .find(piece)
+            .unwrap_or_else(|| panic!("{piece:?} missing or out of order in:\n{trace}"));
+        from += at + piece.len();
+    }
+}

@@ -5,6 +5,7 @@ pub mod compile;
 pub mod protocol;
 pub mod render;
 pub mod sandbox;
+pub mod todos;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
@@ -28,6 +29,12 @@ pub struct Report {
     pub cases: Vec<CaseReport>,
     /// What the exercise printed itself (debug prints and the like).
     pub program_output: String,
+    /// What the exercise wrote to stderr (`eprintln!`, `dbg!`).
+    pub program_stderr: String,
+    /// The checked file, as the learner names it (`exercises/...rs`).
+    pub exercise_file: String,
+    /// Every line of that file that still calls `todo!`, reached or not.
+    pub todo_lines: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,6 +132,11 @@ impl<'a> Checker<'a> {
             verdict: Verdict::Passed,
             cases: Vec::new(),
             program_output: String::new(),
+            program_stderr: String::new(),
+            exercise_file: self.relative_paths(&self.tree.file(ex).display().to_string()),
+            todo_lines: std::fs::read_to_string(self.tree.file(ex))
+                .map(|source| todos::lines(&source))
+                .unwrap_or_default(),
         };
         let binary = match compiled {
             Compiled::Errors(text) => {
@@ -139,6 +151,7 @@ impl<'a> Checker<'a> {
         }
         let (run, parsed) = run_binary(binary, limits)?;
         report.program_output = self.relative_paths(&parsed.program_output);
+        report.program_stderr = self.relative_paths(&run.stderr);
 
         let expected = snapshot::load(&self.ws.snapshot_dir(ex))?;
         // Cases in the order the check ran them, then any accepted snapshot

@@ -1,6 +1,7 @@
-//! How a report looks in the terminal: a verdict line, then for each case
-//! that went wrong a diff of the accepted snapshot against the learner's
-//! rendering, then anything the exercise printed.
+//! How a report looks in the terminal: a verdict line, the `todo!()`s left,
+//! then for each case that went wrong a diff of the accepted snapshot
+//! against the learner's rendering, then everything the exercise printed on
+//! stdout and on stderr.
 
 use colored::Colorize;
 use similar::{ChangeTag, TextDiff};
@@ -40,8 +41,43 @@ pub fn headline(report: &Report) -> String {
     }
 }
 
-/// The full report: headline, then details of what went wrong.
+/// How much of a long report to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Detail {
+    /// Long diffs and long output are cut, each with a note of how much
+    /// more there is: for a screen that must stay readable (watch mode).
+    #[default]
+    Compact,
+    /// Every changed line of every diff (`memlings check`).
+    Everything,
+}
+
+impl Detail {
+    /// Changed lines a diff shows before saying how many more there are.
+    fn diff_lines(self) -> usize {
+        match self {
+            Detail::Compact => 24,
+            Detail::Everything => usize::MAX,
+        }
+    }
+
+    /// Lines of each output stream shown. Even `Everything` stops
+    /// somewhere: a print in a loop can fill the 1 MiB output cap.
+    fn output_lines(self) -> usize {
+        match self {
+            Detail::Compact => 40,
+            Detail::Everything => 1000,
+        }
+    }
+}
+
+/// The report in compact form: headline, then details of what went wrong.
 pub fn full(report: &Report) -> String {
+    with_detail(report, Detail::default())
+}
+
+/// The report with as much detail as asked for.
+pub fn with_detail(report: &Report, detail: Detail) -> String {
     let mut out = headline(report);
     out.push('\n');
     if let Verdict::CompileError(text) = &report.verdict {
@@ -90,31 +126,50 @@ pub fn full(report: &Report) -> String {
                     "-".red(),
                     "+".green()
                 ));
-                out.push_str(&diff(
+                out.push_str(&diff_capped(
                     case.expected.as_deref().unwrap_or(""),
                     &compact_todos(actual),
+                    detail.diff_lines(),
                 ));
             }
         }
     }
-    if !report.program_output.trim().is_empty() {
-        out.push_str(&format!("\n{}\n", "Your code printed:".dimmed()));
-        for line in report.program_output.lines().take(40) {
-            out.push_str(&format!("  {line}\n"));
-        }
-        let more = report.program_output.lines().count().saturating_sub(40);
-        if more > 0 {
-            out.push_str(&format!("  ... and {more} more lines\n"));
-        }
+    for (stream, text) in [
+        ("stdout", &report.program_output),
+        ("stderr", &report.program_stderr),
+    ] {
+        out.push_str(&printed(stream, text, detail.output_lines()));
     }
     out
 }
 
-/// Where the exercise still says `todo!()`, gathered from the panics the
-/// check saw, so a fresh exercise opens with a to-do list, not a wall of red.
+/// What the exercise wrote on one stream, each line indented, cut after
+/// `max` lines with a note of how many more there were.
+fn printed(stream: &str, text: &str, max: usize) -> String {
+    if text.trim().is_empty() {
+        return String::new();
+    }
+    let mut out = format!("\n{}\n", format!("Your code printed ({stream}):").dimmed());
+    for line in text.lines().take(max) {
+        out.push_str(&format!("  {line}\n"));
+    }
+    let more = text.lines().count().saturating_sub(max);
+    if more > 0 {
+        out.push_str(&format!("  ... {more} more {}\n", plural(more, "line")));
+    }
+    out
+}
+
+/// Where the exercise still says `todo!()`: every call the scan of its file
+/// found, and any other the check's panics name, so a fresh exercise opens
+/// with a to-do list, not a wall of red.
 fn todo_summary(report: &Report) -> Option<String> {
     const MARK: &str = "not yet implemented";
-    let mut places: Vec<String> = Vec::new();
+    let mut places: Vec<String> = report
+        .todo_lines
+        .iter()
+        .map(|line| format!("{}:{line}", report.exercise_file))
+        .collect();
     let texts = report.cases.iter().filter_map(|c| match &c.actual {
         CaseOutcome::Differs(text) | CaseOutcome::Panicked(text) => Some(text.as_str()),
         _ => None,
@@ -144,18 +199,24 @@ fn todo_summary(report: &Report) -> Option<String> {
         })
         .collect();
     places.sort();
+    places.dedup();
     let mut text = String::new();
-    let mut last_file = "";
-    for (file, line) in &places {
-        if file != last_file {
-            if !text.is_empty() {
-                text.push_str("; ");
-            }
-            text.push_str(&format!("{file} line {line}"));
-            last_file = file;
-        } else {
-            text.push_str(&format!(", {line}"));
+    let mut files: Vec<&str> = places.iter().map(|(file, _)| file.as_str()).collect();
+    files.dedup();
+    for file in files {
+        let lines: Vec<String> = places
+            .iter()
+            .filter(|(f, _)| f == file)
+            .map(|(_, line)| line.to_string())
+            .collect();
+        if !text.is_empty() {
+            text.push_str("; ");
         }
+        text.push_str(&format!(
+            "{file} {} {}",
+            plural(lines.len(), "line"),
+            lines.join(", ")
+        ));
     }
     Some(format!(
         "\n{} `todo!()` still waiting in {}\n",
@@ -193,12 +254,14 @@ fn compact_todos(text: &str) -> String {
     out
 }
 
-/// Past this many changed lines a diff says how many more there are.
-const MAX_CHANGED_LINES: usize = 24;
-
 /// A line diff: unchanged lines dimmed, removed (expected) red, added (the
 /// learner's) green, each marked so it reads without color too.
 pub fn diff(expected: &str, actual: &str) -> String {
+    diff_capped(expected, actual, usize::MAX)
+}
+
+/// [`diff`], stopping after `max` changed lines with a note of how many more.
+fn diff_capped(expected: &str, actual: &str, max: usize) -> String {
     let mut out = String::new();
     let diff = TextDiff::from_lines(expected, actual);
     let mut changed = 0;
@@ -209,10 +272,11 @@ pub fn diff(expected: &str, actual: &str) -> String {
     for change in diff.iter_all_changes() {
         if change.tag() != ChangeTag::Equal {
             changed += 1;
-            if changed > MAX_CHANGED_LINES {
+            if changed > max {
+                let more = total_changed - max;
                 out.push_str(&format!(
-                    "  ... and {} more changed lines\n",
-                    total_changed - MAX_CHANGED_LINES
+                    "  ... {more} more changed {}\n",
+                    plural(more, "line")
                 ));
                 break;
             }
@@ -244,5 +308,84 @@ fn human_bytes(bytes: usize) -> String {
         format!("{} KiB", bytes >> 10)
     } else {
         format!("{bytes} bytes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(expected: &str, actual: &str, stdout: &str, stderr: &str) -> Report {
+        Report {
+            exercise: "demo".into(),
+            verdict: Verdict::Failed,
+            cases: vec![super::super::CaseReport {
+                name: "rows".into(),
+                expected: Some(expected.into()),
+                actual: CaseOutcome::Differs(actual.into()),
+            }],
+            program_output: stdout.into(),
+            program_stderr: stderr.into(),
+            exercise_file: "exercises/demo.rs".into(),
+            todo_lines: vec![],
+        }
+    }
+
+    fn numbered(prefix: &str, n: usize) -> String {
+        (0..n).map(|i| format!("{prefix} {i}\n")).collect()
+    }
+
+    #[test]
+    fn compact_cuts_long_diffs_and_streams_everything_keeps_the_diff_whole() {
+        colored::control::set_override(false);
+        let r = report(
+            &numbered("want", 20),
+            &numbered("got", 20),
+            &numbered("out", 50),
+            "",
+        );
+        let compact = full(&r);
+        assert!(
+            compact.contains("  ... 16 more changed lines\n"),
+            "{compact}"
+        );
+        assert!(compact.contains("  ... 10 more lines\n"), "{compact}");
+        let everything = with_detail(&r, Detail::Everything);
+        assert!(!everything.contains("more changed line"), "{everything}");
+        assert!(everything.contains("  + got 19\n"), "{everything}");
+        assert!(everything.contains("  out 49\n"), "{everything}");
+    }
+
+    #[test]
+    fn each_stream_has_its_label_and_an_empty_one_none() {
+        colored::control::set_override(false);
+        let r = report("a\n", "b\n", "", "oops\n");
+        let text = full(&r);
+        assert!(
+            text.contains("Your code printed (stderr):\n  oops\n"),
+            "{text}"
+        );
+        assert!(!text.contains("(stdout)"), "{text}");
+        assert!(plural(1, "line") == "line" && plural(2, "line") == "lines");
+    }
+
+    #[test]
+    fn scanned_todos_and_panicked_ones_are_merged_per_file() {
+        colored::control::set_override(false);
+        let mut r = report(
+            "1\n",
+            "panicked: not yet implemented (at exercises/demo.rs:7)\n",
+            "",
+            "",
+        );
+        r.todo_lines = vec![7, 12];
+        let text = full(&r);
+        assert!(
+            text.contains("`todo!()` still waiting in exercises/demo.rs lines 7, 12\n"),
+            "{text}"
+        );
+        r.todo_lines = vec![3];
+        r.cases[0].actual = CaseOutcome::Matches;
+        assert!(full(&r).contains("exercises/demo.rs line 3\n"));
     }
 }

@@ -7,7 +7,7 @@ use colored::Colorize;
 
 use super::Session;
 use crate::check::render;
-use crate::progress;
+use crate::{invocation, progress};
 
 pub fn run(session: &Session, name: Option<&str>, all: bool) -> Result<ExitCode> {
     let mut state = session.load_state();
@@ -17,7 +17,10 @@ pub fn run(session: &Session, name: Option<&str>, all: bool) -> Result<ExitCode>
     let ex = session.pick(name, &state)?;
     session.require_file(ex)?;
     let report = session.learner_checker().check(ex)?;
-    print!("{}", render::full(&report));
+    print!(
+        "{}",
+        render::with_detail(&report, render::Detail::Everything)
+    );
     let passed = report.verdict.passed();
     if state.record(&ex.name, passed) {
         println!("{}", progress::summary(&session.registry, &state));
@@ -27,7 +30,7 @@ pub fn run(session: &Session, name: Option<&str>, all: bool) -> Result<ExitCode>
         println!(
             "\n{} {}",
             "Stuck?".bold(),
-            format!("memlings hint {}", ex.name).cyan()
+            invocation::command(&session.ws.root, &format!("hint {}", ex.name)).cyan()
         );
     }
     Ok(if passed {

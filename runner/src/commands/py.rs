@@ -91,9 +91,12 @@ pub fn run(args: &PyArgs, python_time_limit: Duration) -> Result<ExitCode> {
                 yours::Ran::CompileErrors(text) => {
                     eprintln!("{}", text.trim_end());
                     term::error(&format!(
-                        "your heap ({}) does not compile: fix the errors above (`memlings check {}`), or run on the reference heap with --heap reference",
+                        "your heap ({}) does not compile: fix the errors above (`{}`), or run on the reference heap with --heap reference",
                         learner.ws.display(&learner.file),
-                        yours::EXERCISE
+                        crate::invocation::command(
+                            &learner.ws.root,
+                            &format!("check {}", yours::EXERCISE)
+                        )
                     ));
                     return Ok(ExitCode::from(2));
                 }
@@ -289,17 +292,23 @@ fn compare_with_cpython(
     let differing = rows.iter().filter(|r| !r.same()).count();
     if differing == 0 {
         println!(
-            "{} identical output ({} lines)",
+            "{} identical output ({} {})",
             "✓".green().bold(),
-            rows.len()
+            rows.len(),
+            if rows.len() == 1 { "line" } else { "lines" }
         );
         Ok(ExitCode::SUCCESS)
     } else {
         println!(
-            "{} {} of {} lines differ (marked ✗)",
+            "{} {} of {} {} (marked ✗)",
             "✗".red().bold(),
             differing,
-            rows.len()
+            rows.len(),
+            if rows.len() == 1 {
+                "line differs"
+            } else {
+                "lines differ"
+            }
         );
         Ok(ExitCode::FAILURE)
     }
