@@ -1,6 +1,7 @@
 //! The command line: one module per subcommand.
 
 mod check;
+mod go;
 mod hint;
 mod list;
 mod py;
@@ -51,7 +52,13 @@ pub enum Command {
         /// systems where watching does not work, such as some network drives)
         #[arg(long)]
         manual: bool,
+        /// Move on as soon as a save makes the exercise pass, instead of
+        /// showing the pass and waiting for `n`
+        #[arg(long)]
+        auto_advance: bool,
     },
+    /// Make an exercise the current one (`memlings` then starts there)
+    Go { name: String },
     /// Show every exercise, done or pending, and your progress
     List,
     /// Check one exercise (the current one if no name is given)
@@ -160,8 +167,21 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         return py::run(args, Duration::from_secs(cli.time_limit));
     }
     let session = Session::open(&cli)?;
-    match cli.command.unwrap_or(Command::Watch { manual: false }) {
-        Command::Watch { manual } => watch::run(&session, manual),
+    match cli.command.unwrap_or(Command::Watch {
+        manual: false,
+        auto_advance: false,
+    }) {
+        Command::Watch {
+            manual,
+            auto_advance,
+        } => watch::run(
+            &session,
+            watch::Options {
+                manual,
+                auto_advance,
+            },
+        ),
+        Command::Go { name } => go::run(&session, &name),
         Command::List => list::run(&session),
         Command::Check { name, all } => check::run(&session, name.as_deref(), all),
         Command::Hint { name } => hint::run(&session, name.as_deref()),
