@@ -160,7 +160,11 @@ mod tests {
         state.record("e1", true);
         assert_eq!(state.forward(&registry), Some(2));
         state.current = 3;
-        assert_eq!(state.forward(&registry), Some(0), "wraps around to what is left");
+        assert_eq!(
+            state.forward(&registry),
+            Some(0),
+            "wraps around to what is left"
+        );
     }
 
     #[test]
@@ -174,7 +178,11 @@ mod tests {
         state.current = 2;
         assert_eq!(state.forward(&registry), None);
         state.done.remove("e2");
-        assert_eq!(state.forward(&registry), None, "the current one is the only pending");
+        assert_eq!(
+            state.forward(&registry),
+            None,
+            "the current one is the only pending"
+        );
     }
 
     #[test]

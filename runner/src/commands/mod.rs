@@ -46,7 +46,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Work through the exercises: check on every save, move on when one passes
+    /// Work through the exercises: check on every save, `n` moves on after a pass
+    ///
+    /// Keys: n next pending exercise · p previous · l list (↑/↓ or j/k,
+    /// Enter makes one current, r resets it, d done only, p pending only,
+    /// q back) · h hint · c check all (you stay where you are) · r reset ·
+    /// q quit. When stdin is not a terminal, type the letter and Enter.
     Watch {
         /// Check when you press Enter instead of watching files (for file
         /// systems where watching does not work, such as some network drives)

@@ -283,7 +283,10 @@ mod tests {
     fn enter_chooses_and_r_resets_the_selected_one() {
         let (registry, state) = (registry(), state(&[]));
         let mut view = ListView::new(2);
-        assert_eq!(view.handle(Key::Enter, &registry, &state), Action::Choose(2));
+        assert_eq!(
+            view.handle(Key::Enter, &registry, &state),
+            Action::Choose(2)
+        );
         assert_eq!(
             view.handle(Key::Char('r'), &registry, &state),
             Action::Reset(2)

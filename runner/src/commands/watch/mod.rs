@@ -44,7 +44,10 @@ pub fn run(session: &Session, options: Options) -> Result<ExitCode> {
     let _watcher = if options.manual {
         None
     } else {
-        Some(events::watch_files(&session.ws.exercises_dir(), tx.clone())?)
+        Some(events::watch_files(
+            &session.ws.exercises_dir(),
+            tx.clone(),
+        )?)
     };
     let _raw = if keys_raw {
         Some(events::RawMode::enter()?)
