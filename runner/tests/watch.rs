@@ -15,7 +15,7 @@ use common::Sandbox;
 
 /// First checks compile the workspace's dependencies in each sandbox, on a
 /// machine busy with other tests: be generous.
-const TIMEOUT: Duration = Duration::from_secs(900);
+const TIMEOUT: Duration = Duration::from_secs(600);
 
 /// The last row of every watch screen.
 const END_OF_SCREEN: &str = "q quit";
@@ -28,6 +28,9 @@ struct Watch {
     stdin: ChildStdin,
     stdout: Arc<Mutex<String>>,
     stderr: Arc<Mutex<String>>,
+    /// Output from a terminal: escape codes and carriage returns are
+    /// dropped before anything is compared.
+    tty: bool,
 }
 
 fn collect(mut from: impl Read + Send + 'static) -> Arc<Mutex<String>> {
@@ -50,19 +53,41 @@ fn collect(mut from: impl Read + Send + 'static) -> Arc<Mutex<String>> {
 impl Watch {
     fn start(sb: &Sandbox, args: &[&str], columns: Option<usize>) -> Watch {
         let mut command = Command::new(env!("CARGO_BIN_EXE_memlings"));
+        command.arg("watch").args(args);
+        match columns {
+            Some(columns) => command.env("COLUMNS", columns.to_string()),
+            None => command.env_remove("COLUMNS"),
+        };
+        Watch::spawn(sb, command, false)
+    }
+
+    /// `memlings` in a terminal of its own (a pty from util-linux `script`),
+    /// reading single keys in raw mode.
+    #[cfg(target_os = "linux")]
+    fn start_in_terminal(sb: &Sandbox, cols: usize, rows: usize) -> Watch {
+        let mut command = Command::new("script");
+        command.args([
+            "--quiet",
+            "--flush",
+            "--return",
+            "--command",
+            &format!(
+                "stty cols {cols} rows {rows}; exec '{}'",
+                env!("CARGO_BIN_EXE_memlings")
+            ),
+            "/dev/null",
+        ]);
+        Watch::spawn(sb, command, true)
+    }
+
+    fn spawn(sb: &Sandbox, mut command: Command, tty: bool) -> Watch {
         command
-            .arg("watch")
-            .args(args)
             .current_dir(&sb.root)
             .env_remove("NO_COLOR")
             .env_remove("MEMLINGS_BUILD_DIR")
-            .env_remove("COLUMNS")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        if let Some(columns) = columns {
-            command.env("COLUMNS", columns.to_string());
-        }
         let mut child = command.spawn().unwrap();
         let stdin = child.stdin.take().unwrap();
         let stdout = collect(child.stdout.take().unwrap());
@@ -72,16 +97,22 @@ impl Watch {
             stdin,
             stdout,
             stderr,
+            tty,
         }
     }
 
     fn output(&self) -> String {
-        self.stdout.lock().unwrap().clone()
+        let text = self.stdout.lock().unwrap().clone();
+        if self.tty {
+            strip_terminal_codes(&text)
+        } else {
+            text
+        }
     }
 
     /// Where the output ends now: later waits look only past it.
     fn mark(&self) -> usize {
-        self.stdout.lock().unwrap().len()
+        self.output().len()
     }
 
     fn since(&self, mark: usize) -> String {
@@ -124,7 +155,12 @@ impl Watch {
     }
 
     fn press(&mut self, key: &str) {
-        writeln!(self.stdin, "{key}").unwrap();
+        self.send(&format!("{key}\n"));
+    }
+
+    /// Bytes as a terminal would send them.
+    fn send(&mut self, bytes: &str) {
+        self.stdin.write_all(bytes.as_bytes()).unwrap();
         self.stdin.flush().unwrap();
     }
 
@@ -142,6 +178,21 @@ impl Drop for Watch {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Text as a terminal shows it: no escape sequences, no carriage returns.
+fn strip_terminal_codes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_escape = false;
+    for c in text.chars() {
+        match (in_escape, c) {
+            (false, '\u{1b}') => in_escape = true,
+            (true, c) if c.is_ascii_alphabetic() => in_escape = false,
+            (true, _) | (false, '\r') => {}
+            (false, c) => out.push(c),
+        }
+    }
+    out
 }
 
 struct Ran {
@@ -199,8 +250,7 @@ fn solve(sb: &Sandbox, name: &str) {
 fn selected(list: &str) -> String {
     let row = list
         .lines()
-        .filter(|l| l.starts_with("> "))
-        .last()
+        .rfind(|l| l.starts_with("> "))
         .unwrap_or_else(|| panic!("no selected row in\n{list}"));
     // "> ▶ PART NAME status file" or ">   PART NAME status file"
     row.split_whitespace()
@@ -616,4 +666,64 @@ fn narrow_screens_shorten_the_book_link_rather_than_break_it() {
         screen.lines().all(|l| l.chars().count() <= width),
         "{screen}"
     );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn in_a_terminal_arrow_keys_move_the_list_and_enter_chooses() {
+    let sb = Sandbox::new();
+    let names = names(&sb);
+    set_progress(&sb, &names[0], &[]);
+
+    let mut w = Watch::start_in_terminal(&sb, 100, 40);
+    w.wait_screen(0, &format!("Checking {}", names[0]));
+    let screen_end = w.wait_for(0, "keys: n next · p previous");
+    assert!(
+        w.output()[..screen_end].contains("Book: book/src/"),
+        "{}",
+        w.dump()
+    );
+
+    let list_end = "q/Esc back";
+    let mark = w.mark();
+    w.send("l");
+    let end = w.wait_for(mark, list_end);
+    assert_eq!(selected(&w.output()[mark..end]), names[0]);
+    let mark = w.mark();
+    w.send("\x1b[B");
+    let end = w.wait_for(mark, list_end);
+    assert_eq!(
+        selected(&w.output()[mark..end]),
+        names[1],
+        "Down moves the cursor"
+    );
+    let mark = w.mark();
+    w.send("\x1b[B");
+    w.wait_for(mark, list_end);
+    let mark = w.mark();
+    w.send("\x1b[A");
+    let end = w.wait_for(mark, list_end);
+    assert_eq!(
+        selected(&w.output()[mark..end]),
+        names[1],
+        "Up moves it back"
+    );
+    let mark = w.mark();
+    w.send("\r");
+    w.wait_screen(mark, &format!("Checking {}", names[1]));
+    assert_eq!(current_in_progress_file(&sb), names[1]);
+
+    // Esc leaves the list without choosing.
+    let mark = w.mark();
+    w.send("l");
+    let at = w.wait_for(mark, list_end);
+    w.send("\x1b[B");
+    let at = w.wait_for(at, list_end);
+    w.send("\x1b");
+    w.wait_for(at, "q quit");
+    assert_eq!(current_in_progress_file(&sb), names[1]);
+
+    let mark = w.mark();
+    w.send("q");
+    w.wait_for(mark, "Bye!");
 }

@@ -35,6 +35,9 @@ pub struct ListView {
     pub selected: Option<usize>,
     /// A line shown under the list (what the last action did).
     pub message: Option<String>,
+    /// Where the cursor was last, to come back to when a filter that
+    /// showed nothing is lifted.
+    anchor: usize,
 }
 
 impl ListView {
@@ -43,6 +46,7 @@ impl ListView {
             filter: Filter::All,
             selected: Some(current),
             message: None,
+            anchor: current,
         }
     }
 
@@ -63,15 +67,19 @@ impl ListView {
     /// else the nearest after it, else the last.
     pub fn settle(&mut self, registry: &Registry, state: &State) {
         let shown = self.shown(registry, state);
-        self.selected = match self.selected {
-            Some(s) if shown.contains(&s) => Some(s),
-            Some(s) => shown
+        let s = self.selected.unwrap_or(self.anchor);
+        self.selected = if shown.contains(&s) {
+            Some(s)
+        } else {
+            shown
                 .iter()
                 .copied()
                 .find(|&i| i > s)
-                .or(shown.last().copied()),
-            None => shown.first().copied(),
+                .or(shown.last().copied())
         };
+        if let Some(s) = self.selected {
+            self.anchor = s;
+        }
     }
 
     pub fn handle(&mut self, key: Key, registry: &Registry, state: &State) -> Action {
@@ -83,6 +91,7 @@ impl ListView {
         let mut move_to = |pos: usize| {
             if let Some(&i) = shown.get(pos) {
                 self.selected = Some(i);
+                self.anchor = i;
             }
         };
         match key {
@@ -324,6 +333,19 @@ mod tests {
         assert_eq!(view.handle(Key::Enter, &registry, &state), Action::Redraw);
         let text = view.render(&registry, &state, None, None, false);
         assert!(text.contains("No exercise is done yet."), "{text}");
+        view.handle(Key::Char('d'), &registry, &state);
+        assert_eq!(view.selected, Some(0), "back where it was");
+    }
+
+    #[test]
+    fn lifting_an_empty_filter_puts_the_cursor_back() {
+        let (registry, state) = (registry(), state(&[]));
+        let mut view = ListView::new(0);
+        view.handle(Key::Down, &registry, &state);
+        view.handle(Key::Down, &registry, &state);
+        view.handle(Key::Char('d'), &registry, &state);
+        view.handle(Key::Char('d'), &registry, &state);
+        assert_eq!(view.selected, Some(2));
     }
 
     #[test]

@@ -10,7 +10,8 @@ use unicode_width::UnicodeWidthChar;
 pub fn width() -> Option<usize> {
     use std::io::IsTerminal;
     if std::io::stdout().is_terminal() {
-        if let Ok((cols, _)) = crossterm::terminal::size() {
+        // Some terminals (serial consoles, fresh ptys) report no size at all.
+        if let Ok((cols @ 1.., _)) = crossterm::terminal::size() {
             return Some(cols as usize);
         }
     }
