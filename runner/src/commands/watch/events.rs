@@ -98,15 +98,17 @@ fn debounce(raw: &Receiver<notify::Result<notify::Event>>, tx: &Sender<Event>) {
                     return;
                 }
             }
-            Err(RecvTimeoutError::Timeout) => {
+            Err(quiet_or_closed) => {
                 seen.clear();
                 for path in burst.drain(..) {
                     if tx.send(Event::FileWritten(path)).is_err() {
                         return;
                     }
                 }
+                if quiet_or_closed == RecvTimeoutError::Disconnected {
+                    return;
+                }
             }
-            Err(RecvTimeoutError::Disconnected) => return,
         }
     }
 }
@@ -215,6 +217,34 @@ mod tests {
         ] {
             assert!(may_change_content(&kind), "{kind:?}");
         }
+    }
+
+    #[test]
+    fn a_burst_of_writes_is_one_event_per_file_and_reads_are_dropped() {
+        let (raw_tx, raw_rx) = channel();
+        let (tx, rx) = channel();
+        let event = |kind: EventKind, path: &str| {
+            Ok(notify::Event::new(kind).add_path(PathBuf::from(path)))
+        };
+        let open = EventKind::Access(AccessKind::Open(AccessMode::Any));
+        let write = EventKind::Modify(ModifyKind::Data(DataChange::Any));
+        raw_tx.send(event(open, "/w/read.rs")).unwrap();
+        raw_tx.send(event(write, "/w/a.rs")).unwrap();
+        raw_tx.send(event(write, "/w/notes.txt")).unwrap();
+        raw_tx.send(event(write, "/w/b.rs")).unwrap();
+        raw_tx.send(event(write, "/w/a.rs")).unwrap();
+        drop(raw_tx);
+        // Ends when the raw channel closes, after the last burst is out.
+        let worker = std::thread::spawn(move || debounce(&raw_rx, &tx));
+        let got: Vec<PathBuf> = rx
+            .iter()
+            .map(|e| match e {
+                Event::FileWritten(path) => path,
+                _ => panic!("only writes are reported"),
+            })
+            .collect();
+        worker.join().unwrap();
+        assert_eq!(got, [PathBuf::from("/w/a.rs"), PathBuf::from("/w/b.rs")]);
     }
 
     #[test]
