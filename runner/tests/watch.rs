@@ -727,3 +727,62 @@ fn in_a_terminal_arrow_keys_move_the_list_and_enter_chooses() {
     w.send("q");
     w.wait_for(mark, "Bye!");
 }
+
+#[test]
+fn r_asks_first_then_resets_the_current_exercise_with_a_backup() {
+    let sb = Sandbox::new();
+    let names = names(&sb);
+    let name = &names[0];
+    let path = exercise_path(&sb, name);
+    let mine = "// the learner's version\nfn main() {}\n";
+    std::fs::write(&path, mine).unwrap();
+    set_progress(&sb, name, &[]);
+
+    let mut w = Watch::start(&sb, &[], None);
+    w.wait_screen(0, &format!("Checking {name}"));
+
+    let mark = w.mark();
+    w.press("r");
+    w.wait_for(mark, "[y/N]");
+    w.press("n");
+    w.wait_screen(mark, "Not reset.");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), mine);
+
+    let mark = w.mark();
+    w.press("r");
+    w.wait_for(mark, "[y/N]");
+    w.press("y");
+    let screen = w.wait_screen(mark, &format!("Checking {name}"));
+    assert!(screen.contains("Restored"), "{screen}");
+    assert_ne!(std::fs::read_to_string(&path).unwrap(), mine);
+    let backup = std::fs::read_dir(sb.root.join(".memlings-backups"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .any(|b| b == mine);
+    assert!(backup, "no backup of the learner's version");
+
+    // The runner's own write is not checked again as if it were a save.
+    let mark = w.mark();
+    save_current_and_wait(&mut w, &path, name, 1);
+    let checks = w.since(mark).matches(&format!("Checking {name}")).count();
+    assert_eq!(checks, 1, "{}", w.dump());
+}
+
+#[test]
+fn under_manual_enter_checks_and_the_footer_says_so() {
+    let sb = Sandbox::new();
+    let names = names(&sb);
+    let name = &names[0];
+    let path = exercise_path(&sb, name);
+    break_exercise(&path);
+    set_progress(&sb, name, &[]);
+
+    let mut w = Watch::start(&sb, &["--manual"], None);
+    let screen = w.wait_screen(0, &format!("✗ {name} does not compile"));
+    assert!(screen.contains("(Enter alone) check · n next"), "{screen}");
+    solve(&sb, name);
+    let mark = w.mark();
+    w.press("");
+    let screen = w.wait_screen(mark, &format!("Checking {name}"));
+    assert!(screen.contains(&format!("✓ {name} passes")), "{screen}");
+}
