@@ -503,6 +503,12 @@ fn the_list_moves_chooses_filters_and_resets() {
     let sb = Sandbox::new();
     let names = names(&sb);
     set_progress(&sb, &names[0], &[&names[1]]);
+    // Written before the watcher starts: a write while it runs would be a
+    // save, and switch to it.
+    let target = &names[3];
+    let path = exercise_path(&sb, target);
+    let mine = "// the learner's version, kept as a backup\nfn main() {}\n";
+    std::fs::write(&path, mine).unwrap();
 
     let mut w = Watch::start(&sb, &[], None);
     w.wait_screen(0, &format!("Checking {}", names[0]));
@@ -544,10 +550,6 @@ fn the_list_moves_chooses_filters_and_resets() {
 
     // r resets the one under the cursor, after asking, with a backup; the
     // runner's own write is no save.
-    let target = &names[3];
-    let path = exercise_path(&sb, target);
-    let mine = "// the learner's version, kept as a backup\nfn main() {}\n";
-    std::fs::write(&path, mine).unwrap();
     w.list_key("l");
     w.list_key("j");
     assert_eq!(&selected(&w.list_key("j")), target);

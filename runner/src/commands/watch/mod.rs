@@ -303,20 +303,26 @@ impl Ui<'_> {
         let registry = &session.registry;
         let mut view = ListView::new(self.state.current);
         let mut current_reset = false;
+        let mut draw = true;
         loop {
-            self.draw_list(&view);
+            if std::mem::take(&mut draw) {
+                self.draw_list(&view);
+            }
             let key = match rx.recv() {
                 Ok(Event::Key(key)) => key,
+                // Nothing to show for it until the list closes.
                 Ok(Event::FileWritten(path)) => {
                     self.deferred.push(path);
                     continue;
                 }
                 Ok(Event::WatchError(err)) => {
                     view.message = Some(format!("watching files failed: {err}"));
+                    draw = true;
                     continue;
                 }
                 Ok(Event::InputClosed) | Err(_) => return Ok(false),
             };
+            draw = true;
             match view.handle(key, registry, &self.state) {
                 Action::Redraw => {}
                 Action::Choose(index) => {
