@@ -101,6 +101,31 @@ impl State {
             .find(|&i| !self.done.contains(&registry.exercises[i].name))
     }
 
+    /// Where `n` goes: the next pending exercise after the current one, or
+    /// when none is pending, simply the next one. `None` at the very end.
+    pub fn forward(&self, registry: &Registry) -> Option<usize> {
+        match self.next_pending(registry) {
+            Some(next) if next != self.current => Some(next),
+            Some(_) => None,
+            None => (self.current + 1 < registry.exercises.len()).then_some(self.current + 1),
+        }
+    }
+
+    /// Where `p` goes: the exercise before the current one, done or not.
+    pub fn back(&self) -> Option<usize> {
+        self.current.checked_sub(1)
+    }
+
+    /// Progress with nothing done, kept at `path` (for tests).
+    #[cfg(test)]
+    pub(crate) fn empty(path: PathBuf) -> State {
+        State {
+            path,
+            current: 0,
+            done: BTreeSet::new(),
+        }
+    }
+
     /// Records a check's result. Returns true when this solved the exercise
     /// for the first time.
     pub fn record(&mut self, name: &str, passed: bool) -> bool {
@@ -110,5 +135,62 @@ impl State {
             self.done.remove(name);
             false
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registry(n: usize) -> Registry {
+        let text: String = (0..n)
+            .map(|i| {
+                format!(
+                    "[[exercise]]\nname = \"e{i}\"\npart = \"I\"\nchapter = \"c\"\nbook = \"b.md\"\nhint = \"h\"\n"
+                )
+            })
+            .collect();
+        Registry::parse(&text, std::path::Path::new("exercises.toml")).unwrap()
+    }
+
+    #[test]
+    fn forward_goes_to_the_next_pending_exercise_skipping_done_ones() {
+        let registry = registry(4);
+        let mut state = State::empty(PathBuf::new());
+        state.record("e1", true);
+        assert_eq!(state.forward(&registry), Some(2));
+        state.current = 3;
+        assert_eq!(
+            state.forward(&registry),
+            Some(0),
+            "wraps around to what is left"
+        );
+    }
+
+    #[test]
+    fn forward_with_nothing_else_pending_steps_on_until_the_end() {
+        let registry = registry(3);
+        let mut state = State::empty(PathBuf::new());
+        for name in ["e0", "e1", "e2"] {
+            state.record(name, true);
+        }
+        assert_eq!(state.forward(&registry), Some(1));
+        state.current = 2;
+        assert_eq!(state.forward(&registry), None);
+        state.done.remove("e2");
+        assert_eq!(
+            state.forward(&registry),
+            None,
+            "the current one is the only pending"
+        );
+    }
+
+    #[test]
+    fn back_goes_to_the_previous_exercise_done_or_not() {
+        let mut state = State::empty(PathBuf::new());
+        assert_eq!(state.back(), None);
+        state.current = 2;
+        state.record("e1", true);
+        assert_eq!(state.back(), Some(1));
     }
 }

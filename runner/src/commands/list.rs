@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
+use colored::Colorize;
 
 use super::Session;
 use crate::progress;
@@ -11,5 +12,10 @@ pub fn run(session: &Session) -> Result<ExitCode> {
     let state = session.load_state();
     print!("{}", progress::table(session, &state));
     println!("\n{}", progress::summary(&session.registry, &state));
+    println!(
+        "{}",
+        "Make any exercise current with `memlings go NAME`, or press l in watch mode to choose one."
+            .dimmed()
+    );
     Ok(ExitCode::SUCCESS)
 }

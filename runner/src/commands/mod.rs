@@ -1,6 +1,7 @@
 //! The command line: one module per subcommand.
 
 mod check;
+mod go;
 mod hint;
 mod list;
 mod py;
@@ -45,13 +46,24 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Work through the exercises: check on every save, move on when one passes
+    /// Work through the exercises: check on every save, `n` moves on after a pass
+    ///
+    /// Keys: n next pending exercise · p previous · l list (↑/↓ or j/k,
+    /// Enter makes one current, r resets it, d done only, p pending only,
+    /// q back) · h hint · c check all (you stay where you are) · r reset ·
+    /// q quit. When stdin is not a terminal, type the letter and Enter.
     Watch {
         /// Check when you press Enter instead of watching files (for file
         /// systems where watching does not work, such as some network drives)
         #[arg(long)]
         manual: bool,
+        /// Move on as soon as a save makes the exercise pass, instead of
+        /// showing the pass and waiting for `n`
+        #[arg(long)]
+        auto_advance: bool,
     },
+    /// Make an exercise the current one (`memlings` then starts there)
+    Go { name: String },
     /// Show every exercise, done or pending, and your progress
     List,
     /// Check one exercise (the current one if no name is given)
@@ -161,8 +173,21 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         return py::run(args, Duration::from_secs(cli.time_limit));
     }
     let session = Session::open(&cli)?;
-    match cli.command.unwrap_or(Command::Watch { manual: false }) {
-        Command::Watch { manual } => watch::run(&session, manual),
+    match cli.command.unwrap_or(Command::Watch {
+        manual: false,
+        auto_advance: false,
+    }) {
+        Command::Watch {
+            manual,
+            auto_advance,
+        } => watch::run(
+            &session,
+            watch::Options {
+                manual,
+                auto_advance,
+            },
+        ),
+        Command::Go { name } => go::run(&session, &name),
         Command::List => list::run(&session),
         Command::Check { name, all } => check::run(&session, name.as_deref(), all),
         Command::Hint { name } => hint::run(&session, name.as_deref()),
