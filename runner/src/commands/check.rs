@@ -54,9 +54,9 @@ fn check_all(session: &Session, state: &mut crate::state::State) -> Result<ExitC
     })
 }
 
-/// Checks every exercise (with a progress bar), records each result, makes
-/// the first pending exercise current and saves: `check --all` and the
-/// watch mode's `c` key.
+/// Checks every exercise (with a progress bar), records each result and
+/// saves: `check --all` and the watch mode's `c` key. The current exercise
+/// stays where the learner put it: a check is no reason to move them.
 pub(super) fn every_exercise(
     session: &Session,
     state: &mut crate::state::State,
@@ -70,9 +70,6 @@ pub(super) fn every_exercise(
     bar.finish_and_clear();
     for report in &reports {
         state.record(&report.exercise, report.verdict.passed());
-    }
-    if let Some(first) = state.first_pending(&session.registry) {
-        state.current = first;
     }
     state.save(&session.registry)?;
     Ok(reports)

@@ -26,8 +26,8 @@ use crate::workspace::Workspace;
 /// Learn how Python manages memory by building it in Rust.
 ///
 /// Run `memlings` with no command to start the workbook: it shows the
-/// current exercise, checks it each time you save, and moves on when it
-/// passes. The book is in `book/` (`mdbook serve book --open`).
+/// current exercise and checks it each time you save; when it passes, press
+/// `n` to move on. The book is in `book/` (`mdbook serve book --open`).
 #[derive(Debug, Parser)]
 #[command(name = "memlings", version, about, long_about, max_term_width = 100)]
 pub struct Cli {

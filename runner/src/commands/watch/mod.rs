@@ -284,11 +284,8 @@ impl Ui<'_> {
         self.print("Checking every exercise...\n");
         // What is compiled now is known content, never a save.
         self.contents = Contents::take(&self.session.ws, &self.session.registry);
-        let current = self.state.current;
         let reports =
             check::every_exercise(self.session, &mut self.state, "checking all exercises")?;
-        self.state.current = current;
-        self.state.save(&self.session.registry)?;
         let text: String = reports
             .iter()
             .map(|report| format!("{}\n", render::headline(report)))
