@@ -679,7 +679,11 @@ unsafe fn exec_binary(plan: &Plan) -> ! {
         };
         libc::setrlimit(libc::RLIMIT_CORE, &none);
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-        libc::execve(plan.program.as_ptr(), plan.argv.as_ptr(), plan.envp.as_ptr());
+        libc::execve(
+            plan.program.as_ptr(),
+            plan.argv.as_ptr(),
+            plan.envp.as_ptr(),
+        );
         report(EXEC_FAILED, errno(), 0);
         libc::_exit(127)
     }
