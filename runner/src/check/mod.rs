@@ -3,6 +3,7 @@
 
 mod cargo;
 pub mod compile;
+mod judges;
 pub mod protocol;
 pub mod render;
 pub mod sandbox;
@@ -99,6 +100,7 @@ impl<'a> Checker<'a> {
         for ex in exercises {
             expected.insert(ex.name.clone(), snapshot::load(&self.ws.snapshot_dir(ex))?);
         }
+        let judges = judges::Judges::read(self.ws, exercises);
         let names: Vec<&str> = exercises.iter().map(|ex| ex.name.as_str()).collect();
         let compiled = package.build(&names, self.color)?;
 
@@ -113,8 +115,15 @@ impl<'a> Checker<'a> {
                 scope.spawn(|| loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                     let Some(ex) = exercises.get(i) else { break };
-                    let result =
+                    let mut result =
                         self.run_one(ex, &compiled[&ex.name], &expected[&ex.name], &package);
+                    let changed = judges.restore(self.ws);
+                    if let (Ok(report), false) = (&mut result, changed.is_empty()) {
+                        report.verdict = Verdict::Crashed(format!(
+                            "it changed {} while it ran (memlings put back the original); exercise code must not write to the workbook's files",
+                            changed.join(", ")
+                        ));
+                    }
                     if let Ok(report) = &result {
                         done(report);
                     }

@@ -54,7 +54,7 @@ const FD_STATUS: RawFd = 3;
 const FD_CONTROL: RawFd = 4;
 
 /// Steps of the namespace setup, named in the error when one fails.
-const STEPS: [&str; 7] = [
+const STEPS: [&str; 8] = [
     "fds",
     "setgroups",
     "uid_map",
@@ -62,6 +62,7 @@ const STEPS: [&str; 7] = [
     "private mounts",
     "bind mount",
     "read-only remount",
+    "chdir",
 ];
 
 /// A started check, seen from the runner.
@@ -87,6 +88,9 @@ struct Plan {
     gid_map: Vec<u8>,
     /// Paths bound read-only, with the mount flags they must keep.
     read_only: Vec<(CString, libc::c_ulong)>,
+    /// The working directory, entered again once the mounts are in place
+    /// (the old one still points below them).
+    cwd: Option<CString>,
 }
 
 pub fn start(
@@ -369,6 +373,9 @@ impl Plan {
             uid_map: format!("{uid} {uid} 1\n").into_bytes(),
             gid_map: format!("{gid} {gid} 1\n").into_bytes(),
             read_only: mounts,
+            cwd: std::env::current_dir()
+                .ok()
+                .and_then(|d| CString::new(d.as_os_str().as_bytes()).ok()),
         })
     }
 }
@@ -526,6 +533,11 @@ unsafe fn supervise(plan: &Plan, runner_mask: &libc::sigset_t) -> ! {
                 ) != 0
                 {
                     fail_setup(6);
+                }
+            }
+            if let Some(cwd) = &plan.cwd {
+                if libc::chdir(cwd.as_ptr()) != 0 {
+                    fail_setup(7);
                 }
             }
         } else {
