@@ -216,6 +216,8 @@ fn an_escaped_flood_is_stopped_and_killed() {
 #[test]
 fn a_constant_that_never_finishes_computing_stops_the_build() {
     let sb = solved_units();
+    let root = sb.root.display().to_string();
+    let _cleanup = Leftovers(&root);
     sb.edit("units", |src| {
         format!(
             "{src}\n#[allow(long_running_const_eval)]\nconst NEVER: u64 = {{ let mut i = 0u64; loop {{ i = i.wrapping_add(1); }} }};\npub fn never() -> u64 {{ NEVER }}\n"
@@ -232,7 +234,6 @@ fn a_constant_that_never_finishes_computing_stops_the_build() {
     out.assert_stdout_has("the compiler made no progress for 3 s, so memlings stopped it");
     assert!(took < Duration::from_secs(30), "took {took:?}");
     // No rustc left computing the constant for the sandbox.
-    let root = sb.root.display().to_string();
     assert_eq!(alive_with(&root), Vec::<u32>::new(), "compiler left alive");
     sb.solve("units");
     sb.memlings(&["check", "units"]).assert_code(0);

@@ -605,11 +605,9 @@ unsafe fn kill_descendants(worker: libc::pid_t) {
         let mut path = [0u8; 64];
         let prefix = b"/proc/self/task/";
         path[..prefix.len()].copy_from_slice(prefix);
-        let mut at = prefix.len() + write_decimal(&mut path[prefix.len()..], libc::getpid());
+        let at = prefix.len() + write_decimal(&mut path[prefix.len()..], libc::getpid());
         let suffix = b"/children\0";
         path[at..at + suffix.len()].copy_from_slice(suffix);
-        at += suffix.len();
-        let _ = at;
         for _ in 0..10_000 {
             let mut any = false;
             let fd = libc::open(path.as_ptr().cast(), libc::O_RDONLY | libc::O_CLOEXEC);
