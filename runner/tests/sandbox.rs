@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -261,7 +261,7 @@ fn exercise_code_cannot_rewrite_what_judges_it() {
     let sb = solved_units();
     let harness = sb.root.join("runner/checks/harness.rs");
     let snapshots = sb.root.join("runner/snapshots/units");
-    let before = contents(&[harness.clone()], &snapshots);
+    let before = contents(std::slice::from_ref(&harness), &snapshots);
     // Sealed read-only (namespaces), or put back after the run (fallback).
     for env in SANDBOX_MODES {
         units_bits_to_bytes(
@@ -274,7 +274,7 @@ fn exercise_code_cannot_rewrite_what_judges_it() {
             out.assert_stdout_has("(memlings put back the original)");
         }
         assert_eq!(
-            contents(&[harness.clone()], &snapshots),
+            contents(std::slice::from_ref(&harness), &snapshots),
             before,
             "{env:?}: files changed"
         );
@@ -287,8 +287,8 @@ fn exercise_code_cannot_rewrite_what_judges_it() {
     }
 }
 
-fn contents(files: &[std::path::PathBuf], dir: &Path) -> Vec<(String, String)> {
-    let mut all: Vec<std::path::PathBuf> = files.to_vec();
+fn contents(files: &[PathBuf], dir: &Path) -> Vec<(String, String)> {
+    let mut all: Vec<PathBuf> = files.to_vec();
     all.extend(std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()));
     all.sort();
     all.iter()
