@@ -309,6 +309,20 @@ fn correct_code_that_prints_the_allocators_message_passes() {
 }
 
 #[test]
+fn a_recursion_that_never_stops_is_a_stack_overflow() {
+    let sb = solved_units();
+    sb.edit("units", |src| {
+        format!(
+            "{}\n#[allow(unconditional_recursion)]\nfn deeper(n: u64) -> u64 {{ std::hint::black_box(deeper(n + 1)) + 1 }}\n",
+            src.replace("bits.div_ceil(8)", "deeper(bits)")
+        )
+    });
+    let out = sb.memlings(&["check", "units"]);
+    out.assert_code(1);
+    out.assert_stdout_has("✗ units crashed: it overflowed the stack");
+}
+
+#[test]
 fn exiting_with_an_error_after_the_check_finished_does_not_pass() {
     let sb = solved_units();
     // A thread-local's destructor runs after `main`, after the `done` frame.

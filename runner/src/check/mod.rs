@@ -278,13 +278,14 @@ impl Ran {
 fn signal_crash(signal: i32, stderr: &str) -> String {
     let overflow = stderr.contains("has overflowed its stack");
     match signal {
-        libc::SIGSEGV | libc::SIGBUS if overflow => {
+        // Rust's handler prints its message, then aborts.
+        libc::SIGSEGV | libc::SIGBUS | libc::SIGABRT if overflow => {
             "it overflowed the stack; look for a recursion that never stops".to_string()
         }
         libc::SIGSEGV => {
             "it was killed by signal 11 (SIGSEGV: a memory access out of bounds)".to_string()
         }
-        libc::SIGABRT => "it aborted (signal 6, SIGABRT); look above for what it said".to_string(),
+        libc::SIGABRT => "it aborted (signal 6, SIGABRT)".to_string(),
         libc::SIGKILL => "it was killed by signal 9 (SIGKILL)".to_string(),
         _ => format!("it was killed by signal {signal}"),
     }
