@@ -7,7 +7,8 @@
 
 #[cfg(target_os = "linux")]
 mod linux;
-#[cfg(not(target_os = "linux"))]
+// Also built in Linux's tests, so the fallback is tested where it is written.
+#[cfg(any(not(target_os = "linux"), test))]
 mod portable;
 
 #[cfg(target_os = "linux")]
@@ -108,7 +109,47 @@ pub fn run_sealed(
         stdout: out_writer,
         stderr: err_writer,
     };
-    let mut child = platform::start(binary, args, &streams, limits.memory_bytes, read_only)?;
+    let child = platform::start(binary, args, &streams, limits.memory_bytes, read_only)?;
+    supervise(child, streams, out_reader, err_reader, limits)
+}
+
+/// A started check binary, whatever the platform's way of containing it.
+trait Contained {
+    /// Waits up to `slice` for the binary to end; `None` if it still runs.
+    fn wait(&mut self, slice: Duration) -> Result<Option<Ended>>;
+    /// Kills the binary and all it started.
+    fn stop(&mut self);
+}
+
+impl Contained for platform::Child {
+    fn wait(&mut self, slice: Duration) -> Result<Option<Ended>> {
+        platform::Child::wait(self, slice)
+    }
+
+    fn stop(&mut self) {
+        platform::Child::stop(self)
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+impl Contained for portable::Child {
+    fn wait(&mut self, slice: Duration) -> Result<Option<Ended>> {
+        portable::Child::wait(self, slice)
+    }
+
+    fn stop(&mut self) {
+        portable::Child::stop(self)
+    }
+}
+
+/// Reads the child's output and enforces the limits until it ends.
+fn supervise(
+    mut child: impl Contained,
+    streams: Streams,
+    out_reader: PipeReader,
+    err_reader: PipeReader,
+    limits: Limits,
+) -> Result<Run> {
     // Only the child holds the writing ends now: its end is our EOF.
     drop(streams);
 
@@ -206,5 +247,80 @@ impl Drain {
         self.stop.store(true, Ordering::SeqCst);
         let kept = std::mem::take(&mut *self.kept.lock().unwrap());
         String::from_utf8_lossy(&kept).into_owned()
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// Runs a shell script in the sandbox, with `portable` or the platform's.
+    fn shell(script: &str, limits: Limits, portable: bool) -> Run {
+        let (stdin, mut writer) = std::io::pipe().unwrap();
+        writeln!(writer, "the input").unwrap();
+        drop(writer);
+        let (out_reader, stdout) = std::io::pipe().unwrap();
+        let (err_reader, stderr) = std::io::pipe().unwrap();
+        let streams = Streams {
+            stdin,
+            stdout,
+            stderr,
+        };
+        let args = ["-c".to_string(), script.to_string()];
+        let sh = Path::new("/bin/sh");
+        #[cfg(target_os = "linux")]
+        if !portable {
+            let child = linux::start(sh, &args, &streams, None, &[]).unwrap();
+            return supervise(child, streams, out_reader, err_reader, limits).unwrap();
+        }
+        let _ = portable;
+        let child = portable::start(sh, &args, &streams, None, &[]).unwrap();
+        supervise(child, streams, out_reader, err_reader, limits).unwrap()
+    }
+
+    fn short() -> Limits {
+        Limits {
+            time: Duration::from_secs(2),
+            ..Limits::default()
+        }
+    }
+
+    #[test]
+    fn reports_output_input_and_how_the_process_ended() {
+        for portable in [false, true] {
+            let run = shell(
+                "read line; echo \"got $line\"; echo oops >&2; exit 3",
+                short(),
+                portable,
+            );
+            assert_eq!(run.stdout, "got the input\n", "portable: {portable}");
+            assert_eq!(run.stderr, "oops\n");
+            assert_eq!(run.ended, Ended::Exited(3));
+
+            let run = shell("kill -SEGV $$", short(), portable);
+            assert_eq!(
+                run.ended,
+                Ended::Signaled(libc::SIGSEGV),
+                "portable: {portable}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_time_limit_and_the_output_cap_stop_it() {
+        for portable in [false, true] {
+            let started = Instant::now();
+            let run = shell("while :; do :; done", short(), portable);
+            assert_eq!(run.ended, Ended::TimedOut, "portable: {portable}");
+            assert!(started.elapsed() < Duration::from_secs(5));
+
+            let capped = Limits {
+                output_bytes: 1000,
+                ..short()
+            };
+            let run = shell("while :; do echo spam; done", capped, portable);
+            assert_eq!(run.ended, Ended::OutputCapped, "portable: {portable}");
+            assert!(run.stdout.len() <= 1000);
+        }
     }
 }
