@@ -297,6 +297,21 @@ fn contents(files: &[PathBuf], dir: &Path) -> Vec<(String, String)> {
 }
 
 #[test]
+fn messages_name_the_learners_file_not_the_staged_copy() {
+    let sb = solved_units();
+    units_bits_to_bytes(&sb, "panic!(\"boom\")");
+    let out = sb.memlings(&["check", "units"]);
+    out.assert_code(1);
+    out.assert_stdout_has("boom (at exercises/01_bits_and_bytes/units.rs:");
+    sb.solve("units");
+    units_bits_to_bytes(&sb, "{ let x: u8 = \"no\"; 0 }");
+    let out = sb.memlings(&["check", "units"]);
+    out.assert_code(1);
+    out.assert_stdout_has("--> exercises/01_bits_and_bytes/units.rs:");
+    assert!(!out.stdout.contains("stage"), "{}", out.stdout);
+}
+
+#[test]
 fn correct_code_that_prints_the_allocators_message_passes() {
     let sb = solved_units();
     units_bits_to_bytes(

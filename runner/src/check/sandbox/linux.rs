@@ -689,6 +689,11 @@ unsafe fn exec_binary(plan: &Plan) -> ! {
         };
         libc::setrlimit(libc::RLIMIT_CORE, &none);
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        // The binary starts with no signal blocked, whatever the runner's
+        // thread had blocked.
+        let mut empty: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut empty);
+        libc::pthread_sigmask(libc::SIG_SETMASK, &empty, std::ptr::null_mut());
         libc::execve(
             plan.program.as_ptr(),
             plan.argv.as_ptr(),
