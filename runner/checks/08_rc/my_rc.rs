@@ -6,9 +6,10 @@
 //! The boxes are watched by the check's own global allocator (wrapped in
 //! the harness's `OomReport`), so no debug hook is needed in `MyRc`: every
 //! value the check puts in a `MyRc` is aligned to 64 bytes, so the box
-//! holding it is the only allocation with that alignment. Freed boxes are never handed out again (nor changed), so
-//! a box freed twice is seen and reported instead of crashing the run, and
-//! a use after free reads what was there instead of whatever came next.
+//! holding it is the only allocation with that alignment. Freed boxes are
+//! never handed out again (nor changed), so a box freed twice is seen and
+//! reported instead of crashing the run, and a use after free reads what
+//! was there instead of whatever came next.
 //!
 //! Every handle is kept in a `ManuallyDrop` and dropped by an explicit step:
 //! if a step panics, the handles still alive are leaked, never dropped while
