@@ -4,11 +4,18 @@
 //! frames that carry it. Exercise code never sees the token, so nothing it
 //! prints can pass for a result, and a run that ends before the final `done`
 //! frame (an early `process::exit`, say) counts as unfinished.
+//!
+//! A failed allocation is reported the same way: [`OomReport`], the global
+//! allocator of every check binary, writes a frame with the token on stderr
+//! before the process aborts, so running out of memory is a fact the runner
+//! reads, not a guess from what the exercise printed.
 
+use std::alloc::{GlobalAlloc, Layout};
 use std::cell::RefCell;
 use std::fmt::Debug;
 use std::io::{BufRead, Write};
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering::Relaxed};
 
 /// A named scenario: calls into the exercise and renders what happened as text.
 pub type Case = (&'static str, fn() -> String);
@@ -24,6 +31,7 @@ pub fn main(cases: &[Case]) {
         std::process::exit(2);
     }
     let token = token.trim().to_string();
+    remember_token(&token);
 
     panic::set_hook(Box::new(|info| {
         let message = match info.payload().downcast_ref::<&str>() {
@@ -88,4 +96,109 @@ pub fn show_display<T: std::fmt::Display>(call: impl FnOnce() -> T) -> String {
 /// Runs a call that may panic and returns its value, or the panic's message.
 pub fn attempt<T>(call: impl FnOnce() -> T) -> Result<T, String> {
     panic::catch_unwind(AssertUnwindSafe(call)).map_err(|_| take_panic())
+}
+
+// ---------------------------------------------------------------------------
+// Reporting failed allocations.
+
+const TOKEN_CAPACITY: usize = 64;
+static TOKEN: [AtomicU8; TOKEN_CAPACITY] = [const { AtomicU8::new(0) }; TOKEN_CAPACITY];
+static TOKEN_LEN: AtomicUsize = AtomicUsize::new(0);
+
+fn remember_token(token: &str) {
+    let bytes = &token.as_bytes()[..token.len().min(TOKEN_CAPACITY)];
+    for (slot, byte) in TOKEN.iter().zip(bytes) {
+        slot.store(*byte, Relaxed);
+    }
+    TOKEN_LEN.store(bytes.len(), Relaxed);
+}
+
+/// Wraps a global allocator: when an allocation fails, writes the frame
+/// `<token> oom <bytes>` on stderr, then hands the failure on (Rust then
+/// aborts, or `try_reserve` returns an error, which the runner tells apart
+/// by how the process ends). Nothing here allocates: the frame is built on
+/// the stack and written straight to the file descriptor.
+///
+/// The generated `main` installs `OomReport(System)`; a check with its own
+/// `#[global_allocator]` wraps it in this instead.
+pub struct OomReport<A>(pub A);
+
+unsafe impl<A: GlobalAlloc> GlobalAlloc for OomReport<A> {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // Safety: the caller's contract is passed on unchanged.
+        checked(unsafe { self.0.alloc(layout) }, layout.size())
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // Safety: as above.
+        checked(unsafe { self.0.alloc_zeroed(layout) }, layout.size())
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // Safety: as above.
+        checked(unsafe { self.0.realloc(ptr, layout, new_size) }, new_size)
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // Safety: as above.
+        unsafe { self.0.dealloc(ptr, layout) }
+    }
+}
+
+fn checked(ptr: *mut u8, size: usize) -> *mut u8 {
+    if ptr.is_null() {
+        report_failed_allocation(size);
+    }
+    ptr
+}
+
+fn report_failed_allocation(size: usize) {
+    let len = TOKEN_LEN.load(Relaxed);
+    if len == 0 {
+        return; // not started by the runner
+    }
+    let mut frame = [0u8; TOKEN_CAPACITY + 32];
+    let mut at = 0;
+    frame[at] = b'\n';
+    at += 1;
+    for slot in &TOKEN[..len] {
+        frame[at] = slot.load(Relaxed);
+        at += 1;
+    }
+    for byte in b" oom " {
+        frame[at] = *byte;
+        at += 1;
+    }
+    let mut digits = [0u8; 20];
+    let mut n = size;
+    let mut count = 0;
+    loop {
+        digits[count] = b'0' + (n % 10) as u8;
+        count += 1;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for i in (0..count).rev() {
+        frame[at] = digits[i];
+        at += 1;
+    }
+    frame[at] = b'\n';
+    at += 1;
+    write_stderr(&frame[..at]);
+}
+
+#[cfg(unix)]
+fn write_stderr(bytes: &[u8]) {
+    use std::os::fd::FromRawFd;
+    // Stderr's descriptor, borrowed: `File::write` is one system call, with
+    // no lock and no buffer to allocate.
+    let mut stderr = std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(2) });
+    let _ = stderr.write_all(bytes);
+}
+
+#[cfg(not(unix))]
+fn write_stderr(bytes: &[u8]) {
+    let _ = std::io::stderr().write_all(bytes);
 }

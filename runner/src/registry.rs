@@ -25,6 +25,10 @@ pub struct Exercise {
     pub hint: String,
     /// Overrides [`DEFAULT_TIME_LIMIT_SECS`] for a check that needs longer.
     pub time_limit_secs: Option<u64>,
+    /// Earlier exercises this one includes with `#[path]`. Its check gets
+    /// them from the reference solutions, so it judges this exercise alone.
+    #[serde(default)]
+    pub uses: Vec<String>,
 }
 
 impl Exercise {
@@ -129,6 +133,15 @@ impl Registry {
             }
             if ex.time_limit_secs == Some(0) {
                 return Err(fail("time_limit_secs must be at least 1".to_string()));
+            }
+            for used in &ex.uses {
+                // Earlier in the list: an exercise builds on what came before.
+                if !self.exercises[..index].iter().any(|e| &e.name == used) {
+                    return Err(fail(format!(
+                        "`{}` uses `{used}`, which is not an exercise listed before it",
+                        ex.name
+                    )));
+                }
             }
         }
         for folder in &self.support {
@@ -316,6 +329,24 @@ hint = "Multiply."
             assert!(
                 matches!(err, UserError::MalformedRegistry { line: 1, .. }),
                 "{bad}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn uses_names_earlier_exercises() {
+        let second = ONE.replace("\"units\"", "\"later\"");
+        let with = format!("{ONE}{second}uses = [\"units\"]\n");
+        let r = Registry::parse(&with, Path::new("x.toml")).unwrap();
+        assert_eq!(r.exercises[1].uses, ["units"]);
+        assert!(r.exercises[0].uses.is_empty());
+
+        for bad in ["nope", "later"] {
+            let text = format!("{ONE}{second}uses = [\"{bad}\"]\n");
+            let err = Registry::parse(&text, Path::new("x.toml")).unwrap_err();
+            assert!(
+                err.to_string().contains("not an exercise listed before it"),
+                "{err}"
             );
         }
     }

@@ -3,12 +3,13 @@
 //! counts read through a live handle and what happened: which value was
 //! dropped, and whether a box was allocated or freed.
 //!
-//! The boxes are watched by the check's own global allocator, so no debug
-//! hook is needed in `MyRc`: every value the check puts in a `MyRc` is
-//! aligned to 64 bytes, so the box holding it is the only allocation with
-//! that alignment. Freed boxes are never handed out again (nor changed), so
-//! a box freed twice is seen and reported instead of crashing the run, and
-//! a use after free reads what was there instead of whatever came next.
+//! The boxes are watched by the check's own global allocator (wrapped in
+//! the harness's `OomReport`), so no debug hook is needed in `MyRc`: every
+//! value the check puts in a `MyRc` is aligned to 64 bytes, so the box
+//! holding it is the only allocation with that alignment. Freed boxes are
+//! never handed out again (nor changed), so a box freed twice is seen and
+//! reported instead of crashing the run, and a use after free reads what
+//! was there instead of whatever came next.
 //!
 //! Every handle is kept in a `ManuallyDrop` and dropped by an explicit step:
 //! if a step panics, the handles still alive are leaked, never dropped while
@@ -20,7 +21,7 @@ use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 use crate::exercise::{MyRc, MyWeak};
-use crate::harness::{attempt, Case};
+use crate::harness::{attempt, Case, OomReport};
 
 pub const CASES: &[Case] = &[
     ("clone_and_drop", clone_and_drop),
@@ -44,8 +45,9 @@ static FREED_LEN: AtomicUsize = AtomicUsize::new(0);
 
 struct Watch;
 
+// Wrapped so that a failed allocation is still reported to the runner.
 #[global_allocator]
-static WATCH: Watch = Watch;
+static WATCH: OomReport<Watch> = OomReport(Watch);
 
 unsafe impl GlobalAlloc for Watch {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {

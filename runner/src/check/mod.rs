@@ -1,14 +1,18 @@
 //! Checking an exercise: compile its check binary, run it under limits, and
 //! compare each case's rendering with the accepted snapshot.
 
+mod cargo;
 pub mod compile;
+mod judges;
 pub mod protocol;
 pub mod render;
 pub mod sandbox;
+mod stage;
 pub mod todos;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -97,8 +101,15 @@ impl<'a> Checker<'a> {
         done: impl Fn(&Report) + Sync,
     ) -> Result<Vec<Report>> {
         let package = Package::prepare(self.ws, &self.tree, &self.registry.exercises)?;
+        // Every snapshot is read before any exercise runs: what a run does
+        // to the files cannot change how it, or another, is judged.
+        let mut expected: HashMap<String, snapshot::Snapshots> = HashMap::new();
+        for ex in exercises {
+            expected.insert(ex.name.clone(), snapshot::load(&self.ws.snapshot_dir(ex))?);
+        }
+        let judges = judges::Judges::read(self.ws, exercises);
         let names: Vec<&str> = exercises.iter().map(|ex| ex.name.as_str()).collect();
-        let mut compiled = package.build(&names, self.color)?;
+        let compiled = package.build(&names, self.color)?;
 
         let slots: Vec<Mutex<Option<Result<Report>>>> =
             exercises.iter().map(|_| Mutex::new(None)).collect();
@@ -106,13 +117,26 @@ impl<'a> Checker<'a> {
         let workers = std::thread::available_parallelism()
             .map_or(2, |n| n.get())
             .min(exercises.len().max(1));
-        let compiled_ref: HashMap<String, Compiled> = std::mem::take(&mut compiled);
         std::thread::scope(|scope| {
             for _ in 0..workers {
                 scope.spawn(|| loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                     let Some(ex) = exercises.get(i) else { break };
-                    let result = self.run_one(ex, &compiled_ref[&ex.name]);
+                    let mut result =
+                        self.run_one(ex, &compiled[&ex.name], &expected[&ex.name], &package);
+                    // Sealed folders cannot have changed by the run; a change
+                    // there is an author's edit, which must stay.
+                    let changed = if sandbox::seals_folders() {
+                        Vec::new()
+                    } else {
+                        judges.restore(self.ws)
+                    };
+                    if let (Ok(report), false) = (&mut result, changed.is_empty()) {
+                        report.verdict = Verdict::Crashed(format!(
+                            "it changed {} while it ran (memlings put back the original); exercise code must not write to the workbook's files",
+                            changed.join(", ")
+                        ));
+                    }
                     if let Ok(report) = &result {
                         done(report);
                     }
@@ -126,7 +150,13 @@ impl<'a> Checker<'a> {
             .collect()
     }
 
-    fn run_one(&self, ex: &Exercise, compiled: &Compiled) -> Result<Report> {
+    fn run_one(
+        &self,
+        ex: &Exercise,
+        compiled: &Compiled,
+        expected: &snapshot::Snapshots,
+        package: &Package,
+    ) -> Result<Report> {
         let mut report = Report {
             exercise: ex.name.clone(),
             verdict: Verdict::Passed,
@@ -138,6 +168,7 @@ impl<'a> Checker<'a> {
                 .map(|source| todos::lines(&source))
                 .unwrap_or_default(),
         };
+        let shown = |text: &str| self.relative_paths(&package.shown_paths(&ex.name, text));
         let binary = match compiled {
             Compiled::Errors(text) => {
                 report.verdict = Verdict::CompileError(self.relative_paths(text));
@@ -149,14 +180,15 @@ impl<'a> Checker<'a> {
         if let Some(secs) = ex.time_limit_secs {
             limits.time = limits.time.max(Duration::from_secs(secs));
         }
-        let (run, parsed) = run_binary(binary, limits)?;
-        report.program_output = self.relative_paths(&parsed.program_output);
-        report.program_stderr = self.relative_paths(&run.stderr);
+        let sealed = [self.ws.root.clone(), self.ws.build_dir()];
+        let ran = run_binary(binary, limits, &sealed)?;
+        report.program_output = shown(&ran.parsed.program_output);
+        report.program_stderr = shown(&ran.run.stderr);
 
-        let expected = snapshot::load(&self.ws.snapshot_dir(ex))?;
         // Cases in the order the check ran them, then any accepted snapshot
         // the run never reached.
-        let mut case_names: Vec<String> = parsed.frames.iter().map(|f| f.case.clone()).collect();
+        let mut case_names: Vec<String> =
+            ran.parsed.frames.iter().map(|f| f.case.clone()).collect();
         let missing_snapshot = case_names
             .iter()
             .find(|n| !expected.contains_key(*n))
@@ -166,18 +198,19 @@ impl<'a> Checker<'a> {
                 case_names.push(name.clone());
             }
         }
-        let mut rendered: HashMap<String, CaseResult> = parsed
+        let mut rendered: HashMap<String, CaseResult> = ran
+            .parsed
             .frames
-            .into_iter()
-            .map(|f| (f.case, f.result))
+            .iter()
+            .map(|f| (f.case.clone(), f.result.clone()))
             .collect();
         for name in case_names {
             let want = expected.get(&name).map(|s| snapshot::normalize(s));
             let actual = match rendered.remove(&name) {
                 None => CaseOutcome::NotRun,
-                Some(CaseResult::Panicked(msg)) => CaseOutcome::Panicked(self.relative_paths(&msg)),
+                Some(CaseResult::Panicked(msg)) => CaseOutcome::Panicked(shown(&msg)),
                 Some(CaseResult::Rendered(text)) => {
-                    let text = snapshot::normalize(&self.relative_paths(&text));
+                    let text = snapshot::normalize(&shown(&text));
                     if want.as_deref() == Some(text.as_str()) {
                         CaseOutcome::Matches
                     } else {
@@ -192,24 +225,9 @@ impl<'a> Checker<'a> {
             });
         }
 
-        report.verdict = match run.ended {
-            Ended::TimedOut => Verdict::TimedOut(limits.time),
-            Ended::OutputCapped => Verdict::OutputCapped(limits.output_bytes),
-            _ if out_of_memory(&run.stderr) => Verdict::Crashed(format!(
-                "it ran out of memory (the limit is {} MiB); look for a loop that keeps allocating",
-                limits.memory_bytes.unwrap_or(0) >> 20
-            )),
-            _ if run.stderr.contains("has overflowed its stack") => Verdict::Crashed(
-                "it overflowed the stack; look for a recursion that never stops".to_string(),
-            ),
-            Ended::Signaled(signal) => {
-                Verdict::Crashed(format!("it was killed by signal {signal}"))
-            }
-            _ if !parsed.finished => Verdict::Crashed(
-                "it stopped before the check finished (does your code call `process::exit`?)"
-                    .to_string(),
-            ),
-            _ => match missing_snapshot {
+        report.verdict = match ran.crash(limits) {
+            Some(verdict) => verdict,
+            None => match missing_snapshot {
                 Some(case) => Verdict::MissingSnapshot(case),
                 None if report
                     .cases
@@ -232,37 +250,106 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// Runs a compiled check binary and reads its frames.
-fn run_binary(
-    binary: &std::path::Path,
-    limits: Limits,
-) -> Result<(sandbox::Run, protocol::Parsed)> {
+/// A finished run of a check binary, with its frames read.
+struct Ran {
+    run: sandbox::Run,
+    parsed: protocol::Parsed,
+    /// The size of an allocation that failed, as the harness reported it.
+    failed_allocation: Option<u64>,
+}
+
+impl Ran {
+    /// Why the run cannot pass whatever its cases say, from facts: how the
+    /// process ended, and what the harness reported with the token.
+    fn crash(&self, limits: Limits) -> Option<Verdict> {
+        let verdict = match self.run.ended {
+            Ended::TimedOut => Verdict::TimedOut(limits.time),
+            Ended::OutputCapped => Verdict::OutputCapped(limits.output_bytes),
+            Ended::Signaled(_) if self.failed_allocation.is_some() => Verdict::Crashed(format!(
+                "it ran out of memory (the limit is {} MiB); look for a loop that keeps allocating",
+                limits.memory_bytes.unwrap_or(0) >> 20
+            )),
+            Ended::Signaled(signal) => Verdict::Crashed(signal_crash(signal, &self.run.stderr)),
+            _ if self.parsed.broken.is_some() => Verdict::Crashed(format!(
+                "its report to memlings is garbled ({}); this is a bug in the check, not in your code",
+                self.parsed.broken.as_deref().unwrap_or_default()
+            )),
+            Ended::Exited(0) if self.parsed.finished => return None,
+            Ended::Exited(0) => Verdict::Crashed(
+                "it stopped before the check finished (does your code call `process::exit`?)"
+                    .to_string(),
+            ),
+            Ended::Exited(code) if self.parsed.finished => Verdict::Crashed(format!(
+                "it exited with status {code} after the check finished (a run that passes exits with 0; does your code call `process::exit`?)"
+            )),
+            Ended::Exited(code) => Verdict::Crashed(format!(
+                "it stopped before the check finished, with exit status {code} (does your code call `process::exit`?)"
+            )),
+        };
+        Some(verdict)
+    }
+}
+
+/// Words a crash by a signal. The signal decides that it is a crash; the
+/// text on stderr only picks the explanation, so code that prints Rust's
+/// stack-overflow message can at worst get a wrong hint, never a pass.
+#[cfg(unix)]
+fn signal_crash(signal: i32, stderr: &str) -> String {
+    let overflow = stderr.contains("has overflowed its stack");
+    match signal {
+        // Rust's handler prints its message, then aborts.
+        libc::SIGSEGV | libc::SIGBUS | libc::SIGABRT if overflow => {
+            "it overflowed the stack; look for a recursion that never stops".to_string()
+        }
+        libc::SIGSEGV => {
+            "it was killed by signal 11 (SIGSEGV: a memory access out of bounds)".to_string()
+        }
+        libc::SIGABRT => "it aborted (signal 6, SIGABRT)".to_string(),
+        libc::SIGKILL => "it was killed by signal 9 (SIGKILL)".to_string(),
+        _ => format!("it was killed by signal {signal}"),
+    }
+}
+
+#[cfg(not(unix))]
+fn signal_crash(signal: i32, _stderr: &str) -> String {
+    format!("it was killed by signal {signal}")
+}
+
+/// Runs a compiled check binary and reads its frames. `sealed` folders are
+/// read-only for it where the platform allows.
+fn run_binary(binary: &std::path::Path, limits: Limits, sealed: &[PathBuf]) -> Result<Ran> {
     let token = fresh_token();
-    let run = sandbox::run(binary, &token, limits)?;
+    let mut run = sandbox::run_sealed(binary, &[], &token, limits, sealed)?;
     let parsed = protocol::parse(&run.stdout, &token);
-    Ok((run, parsed))
+    let failed_allocation = protocol::failed_allocation(&run.stderr, &token);
+    run.stderr = protocol::strip_frames(&run.stderr, &token);
+    Ok(Ran {
+        run,
+        parsed,
+        failed_allocation,
+    })
 }
 
 /// Each case's raw result, in the order the check ran them: what snapshots
 /// are made from.
 pub fn run_cases(binary: &std::path::Path, limits: Limits) -> Result<Vec<(String, CaseResult)>> {
-    let (run, parsed) = run_binary(binary, limits)?;
-    if !parsed.finished {
+    // The workspace the binary was built in, read-only while it runs.
+    let sealed: Vec<PathBuf> = Workspace::discover(binary)
+        .map(|ws| vec![ws.root])
+        .unwrap_or_default();
+    let ran = run_binary(binary, limits, &sealed)?;
+    if let Some(verdict) = ran.crash(limits) {
         anyhow::bail!(
-            "the check did not finish ({:?}): {}",
-            run.ended,
-            run.stderr.trim()
+            "the check did not finish ({verdict:?}): {}",
+            ran.run.stderr.trim()
         );
     }
-    Ok(parsed
+    Ok(ran
+        .parsed
         .frames
         .into_iter()
         .map(|f| (f.case, f.result))
         .collect())
-}
-
-fn out_of_memory(stderr: &str) -> bool {
-    stderr.contains("memory allocation of")
 }
 
 /// A token exercise code cannot predict: std's hasher keys are seeded from

@@ -86,6 +86,9 @@ pub fn run(args: &PyArgs, python_time_limit: Duration) -> Result<ExitCode> {
                     yours::EXERCISE
                 );
             }
+            for line in learner.describe() {
+                eprintln!("{} {line}", "note:".cyan().bold());
+            }
             match yours::run(&learner, &args.file, &shown, &options, python_time_limit)? {
                 yours::Ran::Output(output) => output,
                 yours::Ran::CompileErrors(text) => {

@@ -30,6 +30,20 @@ pub struct LearnerHeap {
     pub file: PathBuf,
     /// The learner's progress marks the exercise done.
     pub done: bool,
+    /// The learner's files the heap is built from: the exercise, then the
+    /// earlier exercises it uses (their own versions, not the solutions).
+    pub pieces: Vec<Piece>,
+}
+
+/// One of the learner's files in their heap.
+pub struct Piece {
+    pub name: String,
+    /// As the learner knows it: `exercises/<chapter>/<name>.rs`.
+    pub shown: String,
+    /// Passed its check, by the progress file.
+    pub done: bool,
+    /// `todo!()`s still in the file.
+    pub todos: usize,
 }
 
 impl LearnerHeap {
@@ -41,11 +55,77 @@ impl LearnerHeap {
         let registry = Registry::load(&ws.registry()).ok()?;
         let ex = registry.get(EXERCISE).ok()?.clone();
         let (state, _) = State::load(&ws, &registry);
+        let mut pieces = Vec::new();
+        for name in std::iter::once(&ex.name).chain(&ex.uses) {
+            let Ok(piece) = registry.get(name) else {
+                continue;
+            };
+            let file = ws.exercise_file(piece);
+            pieces.push(Piece {
+                name: name.clone(),
+                shown: ws.display(&file),
+                done: state.done.contains(name),
+                todos: std::fs::read_to_string(&file).map_or(0, |text| count_todos(&text)),
+            });
+        }
         Some(LearnerHeap {
             file: ws.exercise_file(&ex),
             done: state.done.contains(EXERCISE),
+            pieces,
             ws,
         })
+    }
+
+    /// One or two lines: which of the learner's files the heap is made of,
+    /// and which of them are not finished.
+    pub fn describe(&self) -> Vec<String> {
+        let Some((heap, rest)) = self.pieces.split_first() else {
+            return Vec::new();
+        };
+        let mut lines = vec![if rest.is_empty() {
+            format!("your heap is {}", heap.shown)
+        } else {
+            let others: Vec<&str> = rest.iter().map(|p| p.shown.as_str()).collect();
+            format!(
+                "your heap is {}, with your {}",
+                heap.shown,
+                join_and(&others)
+            )
+        }];
+        let unfinished: Vec<String> = self
+            .pieces
+            .iter()
+            .filter_map(|p| match (p.todos, p.done) {
+                (0, true) => None,
+                (0, false) => Some(format!("{} (its check has not passed)", p.name)),
+                (1, _) => Some(format!("{} (1 todo!() left)", p.name)),
+                (n, _) => Some(format!("{} ({n} todo!() left)", p.name)),
+            })
+            .collect();
+        if !unfinished.is_empty() {
+            let names: Vec<&str> = unfinished.iter().map(String::as_str).collect();
+            lines.push(format!(
+                "not finished yet: {}; what the program prints may differ from CPython until they pass",
+                join_and(&names)
+            ));
+        }
+        lines
+    }
+}
+
+/// `todo!(` calls outside line comments.
+fn count_todos(text: &str) -> usize {
+    text.lines()
+        .map(|line| line.split("//").next().unwrap_or_default())
+        .map(|code| code.matches("todo!(").count())
+        .sum()
+}
+
+fn join_and(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 
@@ -97,7 +177,9 @@ pub fn run(
         output_bytes: 64 << 20,
         ..Limits::default()
     };
-    let run = sandbox::run_with_args(&binary, &args, "", limits)?;
+    // The learner's code may read the workspace, never change it.
+    let sealed = [ws.root.clone(), ws.build_dir()];
+    let run = sandbox::run_sealed(&binary, &args, "", limits, &sealed)?;
     let why = match run.ended {
         Ended::Exited(0) => {
             return Ok(decode(&run.stdout)
@@ -241,6 +323,37 @@ fn decode(text: &str) -> Option<Output> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_heap_names_its_pieces_and_the_unfinished_ones() {
+        let piece = |name: &str, done: bool, todos: usize| Piece {
+            name: name.into(),
+            shown: format!("exercises/x/{name}.rs"),
+            done,
+            todos,
+        };
+        let heap = LearnerHeap {
+            ws: Workspace { root: "/w".into() },
+            file: "/w/exercises/x/heap.rs".into(),
+            done: true,
+            pieces: vec![
+                piece("heap", true, 0),
+                piece("a", false, 3),
+                piece("b", false, 0),
+            ],
+        };
+        assert_eq!(
+            heap.describe(),
+            [
+                "your heap is exercises/x/heap.rs, with your exercises/x/a.rs and exercises/x/b.rs",
+                "not finished yet: a (3 todo!() left) and b (its check has not passed); what the program prints may differ from CPython until they pass",
+            ]
+        );
+        assert_eq!(
+            count_todos("todo!()\n// todo!()\nx(); // todo!(\"later\")\n"),
+            1
+        );
+    }
 
     #[test]
     fn framed_output_reads_back() {
