@@ -3,9 +3,14 @@
 
 use std::path::PathBuf;
 
+use crate::invocation::learner_command;
+
 #[derive(Debug, thiserror::Error)]
 pub enum UserError {
-    #[error("no exercise named `{name}`{suggestion}; run `memlings list` to see them all")]
+    #[error(
+        "no exercise named `{name}`{suggestion}; run `{}` to see them all",
+        learner_command("list")
+    )]
     UnknownExercise { name: String, suggestion: String },
 
     #[error("{path}:{line}: the exercise registry is malformed: {message}")]
@@ -18,7 +23,7 @@ pub enum UserError {
     #[error("{path}: {message}")]
     InvalidRegistry { path: PathBuf, message: String },
 
-    #[error("the exercise file {path} is missing; run `memlings reset {name}` to restore it")]
+    #[error("the exercise file {path} is missing; run `{}` to restore it", learner_command(&format!("reset {name}")))]
     MissingExerciseFile { name: String, path: PathBuf },
 
     #[error(

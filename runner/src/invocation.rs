@@ -3,10 +3,33 @@
 //! while it is started with `cargo run` (no `memlings` on the PATH then).
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 /// `args` (such as `hint units`) as a command the learner can type.
 pub fn command(workspace_root: &Path, args: &str) -> String {
     if run_by_cargo(workspace_root) {
+        format!("cargo run -- {args}")
+    } else {
+        format!("memlings {args}")
+    }
+}
+
+/// [`command`] for messages made where no workspace is at hand (errors,
+/// watch-mode notes): the workspace is the one around the current folder,
+/// as for every command.
+pub fn learner_command(args: &str) -> String {
+    static BY_CARGO: OnceLock<bool> = OnceLock::new();
+    let by_cargo = *BY_CARGO.get_or_init(|| {
+        let root = std::env::current_dir()
+            .ok()
+            .and_then(|cwd| crate::workspace::Workspace::discover(&cwd).ok())
+            .map(|ws| ws.root);
+        match root {
+            Some(root) => run_by_cargo(&root),
+            None => parent_is_cargo(),
+        }
+    });
+    if by_cargo {
         format!("cargo run -- {args}")
     } else {
         format!("memlings {args}")

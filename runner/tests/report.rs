@@ -216,3 +216,36 @@ fn units_fails_every_shortcut_that_only_works_on_small_numbers() {
         );
     }
 }
+
+/// The one-line errors name commands too: under cargo they must be ones
+/// that work there.
+#[test]
+fn started_by_cargo_one_line_errors_name_cargo_run() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let cargo = dir.path().join("cargo");
+    std::fs::copy("/bin/sh", &cargo).unwrap();
+    std::fs::remove_file(sb.exercise_path("units")).unwrap();
+    let run = |args: &str| {
+        let out = Command::new(&cargo)
+            .arg("-c")
+            .arg(format!("\"$0\" {args}; exit $?"))
+            .arg(env!("CARGO_BIN_EXE_memlings"))
+            .current_dir(&sb.root)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let unknown = run("hint unit");
+    assert!(
+        unknown.contains("run `cargo run -- list` to see them all"),
+        "{unknown}"
+    );
+    let missing = run("check units");
+    assert!(
+        missing.contains("run `cargo run -- reset units` to restore it"),
+        "{missing}"
+    );
+}

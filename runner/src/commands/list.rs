@@ -14,8 +14,11 @@ pub fn run(session: &Session) -> Result<ExitCode> {
     println!("\n{}", progress::summary(&session.registry, &state));
     println!(
         "{}",
-        "Make any exercise current with `memlings go NAME`, or press l in watch mode to choose one."
-            .dimmed()
+        format!(
+            "Make any exercise current with `{}`, or press l in watch mode to choose one.",
+            crate::invocation::learner_command("go NAME")
+        )
+        .dimmed()
     );
     Ok(ExitCode::SUCCESS)
 }

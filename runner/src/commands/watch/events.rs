@@ -58,14 +58,19 @@ pub fn may_change_content(kind: &EventKind) -> bool {
 /// watcher lives.
 pub fn watch_files(dir: &Path, tx: Sender<Event>) -> Result<RecommendedWatcher> {
     let (raw_tx, raw_rx) = channel::<notify::Result<notify::Event>>();
-    let mut watcher = notify::recommended_watcher(raw_tx)
-        .context("cannot watch files here; run `memlings watch --manual` instead")?;
+    let mut watcher = notify::recommended_watcher(raw_tx).with_context(|| {
+        format!(
+            "cannot watch files here; run `{}` instead",
+            crate::invocation::learner_command("watch --manual")
+        )
+    })?;
     watcher
         .watch(dir, RecursiveMode::Recursive)
         .with_context(|| {
             format!(
-                "cannot watch {}; run `memlings watch --manual` instead",
-                dir.display()
+                "cannot watch {}; run `{}` instead",
+                dir.display(),
+                crate::invocation::learner_command("watch --manual")
             )
         })?;
     std::thread::spawn(move || debounce(&raw_rx, &tx));
@@ -176,8 +181,12 @@ pub struct RawMode;
 
 impl RawMode {
     pub fn enter() -> Result<RawMode> {
-        crossterm::terminal::enable_raw_mode()
-            .context("cannot read single keys from this terminal; try `memlings watch --manual`")?;
+        crossterm::terminal::enable_raw_mode().with_context(|| {
+            format!(
+                "cannot read single keys from this terminal; try `{}`",
+                crate::invocation::learner_command("watch --manual")
+            )
+        })?;
         Ok(RawMode)
     }
 }

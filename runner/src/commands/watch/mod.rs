@@ -139,8 +139,9 @@ impl Ui<'_> {
             Event::Key(_) => self.footer(),
             Event::WatchError(err) => {
                 self.print(&format!(
-                    "\n{} watching files failed ({err}); restart with `memlings watch --manual` and press Enter to check\n",
-                    "warning:".yellow().bold()
+                    "\n{} watching files failed ({err}); restart with `{}` and press Enter to check\n",
+                    "warning:".yellow().bold(),
+                    crate::invocation::learner_command("watch --manual")
                 ));
             }
         }
@@ -441,9 +442,12 @@ impl Ui<'_> {
                     .max(8);
                 let name = &self.session.registry.exercises[self.state.current].name;
                 shown = screen::fit(&shown, room, |n| {
-                    format!("... {n} more lines: `memlings check {name}` shows everything")
-                        .dimmed()
-                        .to_string()
+                    format!(
+                        "... {n} more lines: `{}` shows everything",
+                        crate::invocation::learner_command(&format!("check {name}"))
+                    )
+                    .dimmed()
+                    .to_string()
                 });
             }
         }
