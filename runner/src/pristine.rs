@@ -60,6 +60,16 @@ pub enum Drift {
     Orphan { pristine: String },
 }
 
+impl Drift {
+    /// The exercise file the drift is about (`exercises/...`), if any.
+    pub fn exercise(&self) -> Option<&str> {
+        match self {
+            Drift::Unrecorded { exercise, .. } | Drift::Differs { exercise, .. } => Some(exercise),
+            Drift::Orphan { .. } => None,
+        }
+    }
+}
+
 impl fmt::Display for Drift {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -140,3 +140,17 @@ fn verify_names_a_starter_changed_but_not_recorded_and_update_pristine_records_i
     sb.memlings(&["verify", "--update-pristine"])
         .assert_stdout_has("The starting code in runner/pristine/ already matches exercises/.");
 }
+
+/// In a learner's clone, recording would make their work the code `reset`
+/// restores: a solved exercise is never recorded as a starter.
+#[test]
+fn update_pristine_refuses_to_record_a_solved_exercise() {
+    let sb = Sandbox::new();
+    let kept = read(&sb.pristine_path("units"));
+    sb.solve("units");
+    let out = sb.memlings(&["verify", "--update-pristine"]);
+    out.assert_code(2);
+    out.assert_stderr_has("error: nothing recorded: a starting file must compile and fail its check, but exercises/01_bits_and_bytes/units.rs (✓ units passes");
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert_eq!(read(&sb.pristine_path("units")), kept);
+}

@@ -20,6 +20,7 @@ use crate::{pristine, progress, snapshot};
 pub fn run(session: &Session, update_pristine: bool) -> Result<ExitCode> {
     let mut problems = Vec::new();
     if update_pristine {
+        refuse_solved_starters(session)?;
         report_recorded(&pristine::record(&session.ws, &session.registry)?);
     }
     for ex in &session.registry.exercises {
@@ -90,6 +91,48 @@ pub fn run(session: &Session, update_pristine: bool) -> Result<ExitCode> {
         }
         Ok(ExitCode::FAILURE)
     }
+}
+
+/// Recording is for authors: in a learner's clone it would make their work
+/// the code that `reset` restores. A starting file that would change must
+/// compile and fail its check, as every starter does; else nothing is
+/// recorded.
+fn refuse_solved_starters(session: &Session) -> Result<()> {
+    let changed: BTreeSet<String> = pristine::drift(&session.ws, &session.registry)
+        .iter()
+        .filter_map(|drift| drift.exercise().map(str::to_string))
+        .collect();
+    let to_record: Vec<&Exercise> = session
+        .registry
+        .exercises
+        .iter()
+        .filter(|ex| changed.contains(&ex.exercise_rel()))
+        .collect();
+    if to_record.is_empty() {
+        return Ok(());
+    }
+    let reports = session.learner_checker().check_many(&to_record, |_| {})?;
+    let refused: Vec<String> = to_record
+        .iter()
+        .zip(&reports)
+        .filter(|(_, report)| report.verdict != Verdict::Failed)
+        .map(|(ex, report)| {
+            format!(
+                "{} ({})",
+                ex.exercise_rel(),
+                strip(&render::headline(report))
+            )
+        })
+        .collect();
+    if refused.is_empty() {
+        return Ok(());
+    }
+    Err(crate::error::UserError::Other(format!(
+        "nothing recorded: a starting file must compile and fail its check, but {}; \
+         is this a learner's clone? `memlings reset NAME` restores a starter instead",
+        refused.join("; ")
+    ))
+    .into())
 }
 
 fn structure(session: &Session, ex: &Exercise, problems: &mut Vec<String>) {
