@@ -14,7 +14,7 @@
 //! | `gclist`      | the collector's doubly linked lists         | `PyGC_Head`, `gc_list_*`          |
 //! | `collect`     | the cycle collector and its generations     | Modules/gcmodule.c                |
 //! | `freelists`   | dead lists, dicts, tuples kept for reuse    | `free_list` in list/dict/tuple    |
-//! | `size_model`  | `sys.getsizeof`, list and dict growth       | each type's `tp_basicsize`, `list_resize`, dictobject.c |
+//! | `size_model`  | `sys.getsizeof`, list and dict growth       | `tp_basicsize`, `list_resize`, dictobject.c |
 //! | `sizes`       | each dict's keys table, for `size_model`    | `ma_keys`                         |
 //!
 //! The interpreter counts every reference it holds, where CPython would
