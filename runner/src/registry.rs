@@ -56,19 +56,12 @@ impl Exercise {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RegistryFile {
-    #[serde(default)]
-    support: Vec<String>,
     exercise: Vec<Exercise>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Registry {
     pub exercises: Vec<Exercise>,
-    /// Folders of support code under `solutions/` that belong to no
-    /// exercise (e.g. the reference heap the runner includes with
-    /// `#[path]`), each as `solutions/<folder>/`. `verify` accepts the files
-    /// in them instead of calling them orphans.
-    pub support: Vec<String>,
 }
 
 impl Registry {
@@ -94,7 +87,6 @@ impl Registry {
         })?;
         let registry = Registry {
             exercises: file.exercise,
-            support: file.support,
         };
         registry.validate(text, path)?;
         Ok(registry)
@@ -144,32 +136,6 @@ impl Registry {
                 }
             }
         }
-        for folder in &self.support {
-            let fail = |message: String| UserError::MalformedRegistry {
-                path: path.to_path_buf(),
-                line: support_line(text),
-                message,
-            };
-            let name = folder
-                .strip_prefix("solutions/")
-                .and_then(|rest| rest.strip_suffix('/'))
-                .filter(|name| {
-                    !name.is_empty()
-                        && name
-                            .chars()
-                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-                });
-            let Some(name) = name else {
-                return Err(fail(format!(
-                    "support folder `{folder}` must look like `solutions/<folder>/`, one folder deep"
-                )));
-            };
-            if self.exercises.iter().any(|ex| ex.chapter == name) {
-                return Err(fail(format!(
-                    "support folder `{folder}` is a chapter of exercises; their solutions cannot be support code"
-                )));
-            }
-        }
         if self.exercises.is_empty() {
             return Err(UserError::InvalidRegistry {
                 path: path.to_path_buf(),
@@ -190,14 +156,6 @@ impl Registry {
                     .map(|n| format!(" (did you mean `{n}`?)"))
                     .unwrap_or_default(),
             })
-    }
-
-    /// Whether `rel` (a path relative to the workspace root, with `/`) is in
-    /// one of the support folders.
-    pub fn is_support(&self, rel: &str) -> bool {
-        self.support
-            .iter()
-            .any(|folder| rel.starts_with(folder.as_str()))
     }
 
     pub fn index_of(&self, name: &str) -> Option<usize> {
@@ -222,13 +180,6 @@ fn is_identifier(s: &str) -> bool {
 
 fn line_of(text: &str, byte: usize) -> usize {
     text[..byte.min(text.len())].matches('\n').count() + 1
-}
-
-/// The line of the `support = [...]` key, for messages about it.
-fn support_line(text: &str) -> usize {
-    text.lines()
-        .position(|l| l.trim_start().starts_with("support"))
-        .map_or(1, |i| i + 1)
 }
 
 /// The line of the `index`-th `[[exercise]]` header, for messages about it.
@@ -304,33 +255,15 @@ hint = "Multiply."
     }
 
     #[test]
-    fn support_folders_are_listed_and_checked() {
+    fn a_support_key_is_no_longer_accepted() {
+        // The reference heap became a crate under runner/: no code under
+        // solutions/ belongs to no exercise any more.
         let with = format!("support = [\"solutions/reference_heap/\"]\n{ONE}");
-        let r = Registry::parse(&with, Path::new("x.toml")).unwrap();
-        assert!(r.is_support("solutions/reference_heap/mod.rs"));
-        assert!(r.is_support("solutions/reference_heap/deep/er.rs"));
-        assert!(!r.is_support("solutions/reference_heap.rs"));
-        assert!(!r.is_support("solutions/01_bits_and_bytes/units.rs"));
-        assert!(Registry::parse(ONE, Path::new("x.toml"))
-            .unwrap()
-            .support
-            .is_empty());
-
-        for bad in [
-            "solutions/",
-            "solutions/../x/",
-            "exercises/reference_heap/",
-            "solutions/reference_heap",
-            "solutions/a/b/",
-            "solutions/01_bits_and_bytes/",
-        ] {
-            let text = format!("support = [\"{bad}\"]\n{ONE}");
-            let err = Registry::parse(&text, Path::new("x.toml")).unwrap_err();
-            assert!(
-                matches!(err, UserError::MalformedRegistry { line: 1, .. }),
-                "{bad}: {err}"
-            );
-        }
+        let err = Registry::parse(&with, Path::new("x.toml")).unwrap_err();
+        assert!(
+            matches!(&err, UserError::MalformedRegistry { line: 1, message, .. } if message.contains("support")),
+            "{err}"
+        );
     }
 
     #[test]

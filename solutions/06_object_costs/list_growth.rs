@@ -2,7 +2,7 @@
 //!
 //! Book: book/src/names/object-costs.md
 //!
-//! The reference heap of `memlings py` includes this file with `#[path]`, so
+//! The `refcount_heap` exercise (Part III) includes this file with `#[path]`, so
 //! it must stay a plain module: std only, no `crate::` paths.
 
 // ANCHOR: resize

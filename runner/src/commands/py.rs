@@ -10,16 +10,12 @@ use anyhow::Result;
 use colored::Colorize;
 use wait_timeout::ChildExt;
 
+use memlings_heap::ReferenceHeap;
 use memlings_python::compare::{self, Row};
 use memlings_python::{ErrorKind, Options, Output};
 
 use crate::error::UserError;
 use crate::term;
-
-// The reference heap lives with the solutions; the runner builds it in so
-// `memlings py` works with no compile step.
-#[path = "../../../solutions/reference_heap/mod.rs"]
-mod reference_heap;
 
 mod yours;
 
@@ -112,9 +108,7 @@ pub fn run(args: &PyArgs, python_time_limit: Duration) -> Result<ExitCode> {
                 }
             }
         }
-        _ => {
-            memlings_python::run_program::<reference_heap::ReferenceHeap>(&source, &shown, &options)
-        }
+        _ => memlings_python::run_program::<ReferenceHeap>(&source, &shown, &options),
     };
     if let (Some(path), Some(dot)) = (&args.dot, &output.dot) {
         std::fs::write(path, dot)

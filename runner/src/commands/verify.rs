@@ -246,20 +246,9 @@ fn orphans(session: &Session, problems: &mut Vec<String>) {
     for dir in ["exercises", "solutions", "runner/checks"] {
         for file in rust_files(&ws.root.join(dir)) {
             let rel = ws.display(&file);
-            // Support code (the registry's `support` folders) is named by
-            // folder, not by exercise.
-            let support = dir == "solutions" && session.registry.is_support(&rel);
-            if !known.contains(&rel) && !support {
+            if !known.contains(&rel) {
                 problems.push(format!("{rel}: not named by any exercise in the registry"));
             }
-        }
-    }
-    for folder in &session.registry.support {
-        if rust_files(&ws.root.join(folder)).is_empty() {
-            problems.push(format!(
-                "{}: a support folder with no .rs files; remove it from `support`",
-                folder
-            ));
         }
     }
     for entry in std::fs::read_dir(ws.snapshots_root())

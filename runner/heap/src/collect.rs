@@ -10,9 +10,9 @@
 
 use memlings_python::{ObjId, Object, Runtime};
 
-use super::gclist::List;
-use super::weakrefs::supports_weakrefs;
-use super::ReferenceHeap;
+use crate::gclist::List;
+use crate::weakrefs::supports_weakrefs;
+use crate::ReferenceHeap;
 
 /// Generations: 0 for new objects, 1 and 2 for those that survived one or
 /// more collections.

@@ -24,9 +24,9 @@
 
 use memlings_python::{ObjId, Object, Runtime};
 
-use super::freelists::Kind;
-use super::gclist::List;
-use super::ReferenceHeap;
+use crate::freelists::Kind;
+use crate::gclist::List;
+use crate::ReferenceHeap;
 
 /// `_PyTrash_UNWIND_LEVEL`.
 const TRASH_UNWIND_LEVEL: usize = 50;
@@ -64,7 +64,7 @@ impl ReferenceHeap {
         let checked = self.store.checked;
         let Some(slot) = self.store.slot_mut(id) else {
             if checked {
-                super::dead_object(id);
+                crate::dead_object(id);
             }
             return;
         };

@@ -3,15 +3,12 @@
 //! program builds (shown in its comment) and checks the heap's answers
 //! against CPython 3.11.7's, measured with python3 on the program shown.
 
-#[path = "../../../solutions/reference_heap/mod.rs"]
-mod reference_heap;
-
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use memlings_heap::ReferenceHeap;
 use memlings_python::{Class, Dict, Heap, Instance, List, ObjId, Object, Runtime, WeakRef};
 use num_bigint::BigInt;
-use reference_heap::ReferenceHeap;
 
 /// What a test's `__del__` does besides recording that it ran.
 #[derive(Clone)]

@@ -7,7 +7,7 @@
 
 use memlings_python::{ObjId, Object};
 
-use super::sizes::DictKeys;
+use crate::size_model::DictKeys;
 
 #[derive(Debug, Clone)]
 pub struct Slot {

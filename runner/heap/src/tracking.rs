@@ -15,8 +15,8 @@
 
 use memlings_python::{ObjId, Object};
 
-use super::gclist::List;
-use super::ReferenceHeap;
+use crate::gclist::List;
+use crate::ReferenceHeap;
 
 impl ReferenceHeap {
     /// `_PyObject_GC_MAY_BE_TRACKED`: could this object be part of a cycle?

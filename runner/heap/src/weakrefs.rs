@@ -9,7 +9,7 @@
 
 use memlings_python::{ObjId, Object, Runtime};
 
-use super::ReferenceHeap;
+use crate::ReferenceHeap;
 
 /// The types of the subset that CPython lets you make a weakref to
 /// (`tp_weaklistoffset != 0`): not lists, dicts, tuples, ints or strs.

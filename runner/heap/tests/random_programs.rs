@@ -20,17 +20,14 @@
 //! - python3 prints exactly what the interpreter printed.
 //!
 //! A failure prints the seed and the program. Replay one seed with
-//! `MEMLINGS_SEED=N cargo test -p memlings --test random_programs`;
+//! `MEMLINGS_SEED=N cargo test -p memlings-heap --test random_programs`;
 //! `MEMLINGS_PROGRAMS=N` changes how many seeds run (default 200).
-
-#[path = "../../solutions/reference_heap/mod.rs"]
-mod reference_heap;
 
 use std::fmt::Write as _;
 use std::process::{Command, Stdio};
 
+use memlings_heap::ReferenceHeap;
 use memlings_python::{Heap, List, ObjId, Object, Options, Runtime};
-use reference_heap::ReferenceHeap;
 
 const DEFAULT_PROGRAMS: u64 = 200;
 const VARS: usize = 6;
@@ -435,7 +432,7 @@ fn random_programs_agree_with_cpython_and_leak_nothing() {
     if !failures.is_empty() {
         let shown: Vec<&String> = failures.iter().take(3).collect();
         panic!(
-            "{} of {} random programs failed (replay one with MEMLINGS_SEED=N cargo test -p memlings --test random_programs):\n\n{}",
+            "{} of {} random programs failed (replay one with MEMLINGS_SEED=N cargo test -p memlings-heap --test random_programs):\n\n{}",
             failures.len(),
             seeds.len(),
             shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n\n")

@@ -14,7 +14,8 @@
 //! | `gclist`      | the collector's doubly linked lists         | `PyGC_Head`, `gc_list_*`          |
 //! | `collect`     | the cycle collector and its generations     | Modules/gcmodule.c                |
 //! | `freelists`   | dead lists, dicts, tuples kept for reuse    | `free_list` in list/dict/tuple    |
-//! | `sizes`       | `sys.getsizeof`, list and dict growth       | the Part II exercise solutions    |
+//! | `size_model`  | `sys.getsizeof`, list and dict growth       | `tp_basicsize`, `list_resize`, dictobject.c |
+//! | `sizes`       | each dict's keys table, for `size_model`    | `ma_keys`                         |
 //!
 //! The interpreter counts every reference it holds, where CPython would
 //! (see `memlings_python::Heap`), so reference counts here are CPython's.
@@ -26,6 +27,7 @@ mod collect;
 mod dealloc;
 mod freelists;
 mod gclist;
+pub mod size_model;
 mod sizes;
 mod store;
 mod tracking;
@@ -74,7 +76,6 @@ impl ReferenceHeap {
     /// reused, touching a freed object panics, and every collection checks
     /// afterwards that no live object refers to a freed one. Slower, and
     /// `id()` values differ from CPython's reuse pattern.
-    #[allow(dead_code)] // used by runner/tests/random_programs.rs only
     pub fn checked() -> Self {
         let mut heap = Self::new();
         heap.store.checked = true;
@@ -284,7 +285,7 @@ impl Heap for ReferenceHeap {
     }
 
     fn list_resize(allocated: usize, size: usize, newsize: usize) -> usize {
-        sizes::list_resize(allocated, size, newsize)
+        size_model::list_resize(allocated, size, newsize)
     }
 
     fn live_objects(&self) -> Vec<ObjId> {
