@@ -43,6 +43,7 @@
 //! match python3 on the corpus in `examples/`.
 
 pub mod ast;
+pub mod builtin;
 pub mod compare;
 pub mod compile;
 pub mod dot;

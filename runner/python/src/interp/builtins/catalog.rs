@@ -1,69 +1,10 @@
-//! The catalog of built-in names: every object the interpreter makes at
-//! start-up, and the names of CPython builtins, module attributes and
-//! methods the subset knows of but leaves out (so it can refuse them as
-//! unsupported instead of calling them missing).
+//! The catalog of names the subset leaves out: CPython builtins, module
+//! attributes and methods it knows of, so it can refuse them as
+//! unsupported instead of calling them missing. What the subset has is
+//! the table in [`crate::builtin`].
 
+use crate::builtin::Builtin;
 use crate::object::Object;
-
-/// Every built-in object the interpreter makes at start-up, by dotted path.
-/// Names without a dot (and not modules) are visible as builtins.
-pub const ALL: &[&str] = &[
-    // functions
-    "print",
-    "len",
-    "id",
-    "repr",
-    "isinstance",
-    "abs",
-    "min",
-    "max",
-    "sum",
-    "enumerate",
-    "zip",
-    // types (callable, and what `type(x)` returns)
-    "int",
-    "str",
-    "list",
-    "tuple",
-    "dict",
-    "bool",
-    "float",
-    "type",
-    "range",
-    // types with no builtin name
-    "NoneType",
-    "function",
-    "module",
-    "builtin_function_or_method",
-    // modules and their functions
-    "gc",
-    "sys",
-    "weakref",
-    "gc.collect",
-    "gc.get_count",
-    "gc.get_threshold",
-    "gc.set_threshold",
-    "gc.disable",
-    "gc.enable",
-    "gc.isenabled",
-    "gc.freeze",
-    "gc.unfreeze",
-    "gc.get_freeze_count",
-    "gc.is_tracked",
-    "sys.getrefcount",
-    "sys.getsizeof",
-    "weakref.ref",
-];
-
-const HIDDEN: &[&str] = &[
-    "NoneType",
-    "function",
-    "module",
-    "builtin_function_or_method",
-    "gc",
-    "sys",
-    "weakref",
-];
 
 /// Names of real CPython builtins the subset leaves out.
 const CPYTHON_BUILTINS: &[&str] = &[
@@ -322,24 +263,9 @@ const FLOAT_METHODS: &[&str] = &[
     "real",
 ];
 
-/// Built-ins CPython calls with an argument tuple (METH_VARARGS, or a
-/// type without vectorcall): a GC allocation per call.
-pub fn takes_args_tuple(name: &str) -> bool {
-    [
-        "str",
-        "int",
-        "min",
-        "max",
-        "sys.getsizeof",
-        "gc.set_threshold",
-        "weakref.ref",
-        "print",
-    ]
-    .contains(&name)
-}
-
+/// Whether a program can name the builtin without `import`.
 pub fn is_visible(name: &str) -> bool {
-    ALL.contains(&name) && !name.contains('.') && !HIDDEN.contains(&name)
+    Builtin::from_path(name).is_some_and(Builtin::is_visible)
 }
 
 /// "the built-in sorted()" for a CPython builtin the subset leaves out.
@@ -378,11 +304,4 @@ pub fn method_exists(object: &Object, name: &str) -> bool {
         _ => &[],
     };
     list.contains(&name)
-}
-
-pub(super) fn is_type_name(name: &str) -> bool {
-    [
-        "int", "str", "list", "tuple", "dict", "bool", "float", "type", "range",
-    ]
-    .contains(&name)
 }

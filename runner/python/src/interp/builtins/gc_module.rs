@@ -4,15 +4,17 @@
 use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive};
 
+use crate::builtin::Builtin;
 use crate::heap::Heap;
 use crate::object::ObjId;
 
 use super::super::{Interp, R};
 
 impl<H: Heap> Interp<'_, H> {
-    pub(super) fn gc_function(&mut self, heap: &mut H, name: &str, args: &[ObjId]) -> R<ObjId> {
-        match name {
-            "gc.collect" => {
+    pub(super) fn gc_function(&mut self, heap: &mut H, b: Builtin, args: &[ObjId]) -> R<ObjId> {
+        let name = b.path();
+        match b {
+            Builtin::GcCollect => {
                 if args.len() > 1 {
                     return Err(self.err(
                         "TypeError",
@@ -30,9 +32,9 @@ impl<H: Heap> Interp<'_, H> {
                 let n = heap.collect(generation, self);
                 Ok(self.new_int(heap, BigInt::from(n)))
             }
-            "gc.get_count" | "gc.get_threshold" => {
+            Builtin::GcGetCount | Builtin::GcGetThreshold => {
                 self.arity(name, args, 0, 0)?;
-                let v = if name == "gc.get_count" {
+                let v = if b == Builtin::GcGetCount {
                     heap.gc_count()
                 } else {
                     heap.gc_threshold()
@@ -43,7 +45,7 @@ impl<H: Heap> Interp<'_, H> {
                     .collect();
                 Ok(self.new_tuple_owning(heap, items))
             }
-            "gc.set_threshold" => {
+            Builtin::GcSetThreshold => {
                 if args.is_empty() || args.len() > 3 {
                     let n = args.len();
                     return Err(self.err(
@@ -65,22 +67,22 @@ impl<H: Heap> Interp<'_, H> {
                 heap.set_gc_threshold(t);
                 Ok(self.none(heap))
             }
-            "gc.disable" | "gc.enable" => {
+            Builtin::GcDisable | Builtin::GcEnable => {
                 self.arity(name, args, 0, 0)?;
-                heap.set_gc_enabled(name == "gc.enable");
+                heap.set_gc_enabled(b == Builtin::GcEnable);
                 Ok(self.none(heap))
             }
-            "gc.isenabled" => {
+            Builtin::GcIsenabled => {
                 self.arity(name, args, 0, 0)?;
                 let on = heap.gc_enabled();
                 Ok(self.bool_obj(heap, on))
             }
-            "gc.freeze" => {
+            Builtin::GcFreeze => {
                 self.arity(name, args, 0, 0)?;
                 heap.freeze();
                 Ok(self.none(heap))
             }
-            "gc.is_tracked" => {
+            Builtin::GcIsTracked => {
                 self.arity("gc.is_tracked", args, 1, 1)?;
                 let t = heap.is_tracked(args[0]);
                 Ok(self.bool_obj(heap, t))

@@ -8,20 +8,18 @@ mod catalog;
 mod gc_module;
 mod print;
 
-pub use catalog::{
-    is_visible, method_exists, module_attr_exists, takes_args_tuple, unsupported_builtin, ALL,
-};
+pub use catalog::{is_visible, method_exists, module_attr_exists, unsupported_builtin};
 
 use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive, Zero};
 
 use crate::ast::Name;
+use crate::builtin::Builtin;
 use crate::heap::Heap;
 use crate::object::{Dict, ObjId, Object, WeakRef};
 use crate::repr;
 
 use super::{Interp, R};
-use catalog::is_type_name;
 
 impl<H: Heap> Interp<'_, H> {
     fn arity(&self, name: &str, args: &[ObjId], min: usize, max: usize) -> R<()> {
@@ -69,16 +67,17 @@ impl<H: Heap> Interp<'_, H> {
     pub(in crate::interp) fn call_builtin(
         &mut self,
         heap: &mut H,
-        name: &'static str,
+        b: Builtin,
         args: &[ObjId],
         kwargs: &[(Name, ObjId)],
     ) -> R<ObjId> {
-        if name != "print" {
+        let name = b.path();
+        if b != Builtin::Print {
             self.no_kwargs(name, kwargs)?;
         }
-        match name {
-            "print" => self.print(heap, args, kwargs),
-            "len" => {
+        match b {
+            Builtin::Print => self.print(heap, args, kwargs),
+            Builtin::Len => {
                 self.arity("len", args, 1, 1)?;
                 let n = match heap.get(args[0]) {
                     Object::Str(s) => s.chars().count(),
@@ -98,13 +97,13 @@ impl<H: Heap> Interp<'_, H> {
                 };
                 Ok(self.new_int(heap, BigInt::from(n)))
             }
-            "id" => {
+            Builtin::Id => {
                 self.arity("id", args, 1, 1)?;
                 // Not an address: programs compare ids, they never print them.
                 let fake = 0x7f00_0000_0000u64 + 16 * args[0].0 as u64;
                 Ok(self.new_int(heap, BigInt::from(fake)))
             }
-            "repr" => {
+            Builtin::Repr => {
                 self.arity("repr", args, 1, 1)?;
                 if matches!(heap.get(args[0]), Object::Str(_)) {
                     let s = repr::repr(heap, args[0]);
@@ -113,7 +112,7 @@ impl<H: Heap> Interp<'_, H> {
                 let s = self.str_checked(heap, args[0])?;
                 Ok(self.new_str(heap, s.into()))
             }
-            "str" => {
+            Builtin::Str => {
                 self.arity("str", args, 0, 1)?;
                 let Some(&a) = args.first() else {
                     return Ok(self.new_str(heap, "".into()));
@@ -125,7 +124,7 @@ impl<H: Heap> Interp<'_, H> {
                 let s = self.str_checked(heap, a)?;
                 Ok(self.new_str(heap, s.into()))
             }
-            "int" => {
+            Builtin::Int => {
                 if args.len() == 2 {
                     return Err(self.unsupported("the base argument of int()"));
                 }
@@ -177,7 +176,7 @@ impl<H: Heap> Interp<'_, H> {
                 };
                 Ok(self.new_int(heap, v))
             }
-            "float" => {
+            Builtin::Float => {
                 self.arity("float", args, 0, 1)?;
                 let Some(&a) = args.first() else {
                     return Ok(self.new_float(heap, 0.0));
@@ -218,7 +217,7 @@ impl<H: Heap> Interp<'_, H> {
                 };
                 Ok(self.new_float(heap, v))
             }
-            "bool" => {
+            Builtin::Bool => {
                 self.arity("bool", args, 0, 1)?;
                 let t = match args.first() {
                     Some(&a) => self.truthy(heap, a)?,
@@ -226,14 +225,14 @@ impl<H: Heap> Interp<'_, H> {
                 };
                 Ok(self.bool_obj(heap, t))
             }
-            "list" => {
+            Builtin::List => {
                 self.arity("list", args, 0, 1)?;
                 let Some(&a) = args.first() else {
                     return Ok(self.new_list_owning(heap, Vec::new(), None));
                 };
                 self.list_from(heap, a)
             }
-            "tuple" => {
+            Builtin::Tuple => {
                 self.arity("tuple", args, 0, 1)?;
                 let Some(&a) = args.first() else {
                     return Ok(self.empty_tuple(heap));
@@ -245,19 +244,19 @@ impl<H: Heap> Interp<'_, H> {
                 let items = self.collect_items(heap, a)?;
                 Ok(self.new_tuple_owning(heap, items))
             }
-            "dict" => {
+            Builtin::Dict => {
                 if !args.is_empty() {
                     return Err(self.unsupported("dict() with arguments"));
                 }
                 Ok(self.alloc(heap, Object::Dict(Dict::default())))
             }
-            "type" => {
+            Builtin::Type => {
                 if args.len() != 1 {
                     return Err(self.err("TypeError", "type() takes 1 or 3 arguments"));
                 }
                 Ok(self.type_of(heap, args[0]))
             }
-            "range" => {
+            Builtin::Range => {
                 self.arity("range", args, 1, 3)?;
                 let mut nums = Vec::new();
                 for &a in args {
@@ -278,12 +277,12 @@ impl<H: Heap> Interp<'_, H> {
                 }
                 Ok(self.alloc(heap, Object::Range { start, stop, step }))
             }
-            "isinstance" => {
+            Builtin::Isinstance => {
                 self.arity("isinstance", args, 2, 2)?;
                 let r = self.isinstance(heap, args[0], args[1])?;
                 Ok(self.bool_obj(heap, r))
             }
-            "abs" => {
+            Builtin::Abs => {
                 self.arity("abs", args, 1, 1)?;
                 match heap.get(args[0]) {
                     Object::Int(i) => {
@@ -308,8 +307,8 @@ impl<H: Heap> Interp<'_, H> {
                     }
                 }
             }
-            "min" | "max" => self.min_max(heap, name, args),
-            "sum" => {
+            Builtin::Min | Builtin::Max => self.min_max(heap, b, args),
+            Builtin::Sum => {
                 self.arity("sum", args, 1, 2)?;
                 let items = self.collect_items(heap, args[0])?;
                 let mut total = match args.get(1) {
@@ -341,26 +340,39 @@ impl<H: Heap> Interp<'_, H> {
                     }
                 }
             }
-            "enumerate" | "zip" => Err(crate::error::PyError::unsupported_hint(
+            Builtin::Enumerate | Builtin::Zip => Err(crate::error::PyError::unsupported_hint(
                 self.line,
                 format!("the built-in {name}() except in a for loop header"),
                 format!("write `for ... in {name}(...):`"),
             )),
-            "NoneType" | "function" | "module" | "builtin_function_or_method" => {
+            Builtin::NoneType
+            | Builtin::Function
+            | Builtin::Module
+            | Builtin::BuiltinFunctionOrMethod => {
                 Err(self.err("TypeError", format!("cannot create '{name}' instances")))
             }
-            _ if name.starts_with("gc.") => self.gc_function(heap, name, args),
-            "sys.getrefcount" => {
+            Builtin::GcCollect
+            | Builtin::GcGetCount
+            | Builtin::GcGetThreshold
+            | Builtin::GcSetThreshold
+            | Builtin::GcDisable
+            | Builtin::GcEnable
+            | Builtin::GcIsenabled
+            | Builtin::GcFreeze
+            | Builtin::GcUnfreeze
+            | Builtin::GcGetFreezeCount
+            | Builtin::GcIsTracked => self.gc_function(heap, b, args),
+            Builtin::SysGetrefcount => {
                 self.arity("sys.getrefcount", args, 1, 1)?;
                 let n = heap.refcount(args[0]);
                 Ok(self.new_int(heap, BigInt::from(n)))
             }
-            "sys.getsizeof" => {
+            Builtin::SysGetsizeof => {
                 self.arity("getsizeof", args, 1, 2)?;
                 let n = heap.getsizeof(args[0]);
                 Ok(self.new_int(heap, BigInt::from(n)))
             }
-            "weakref.ref" => {
+            Builtin::WeakrefRef => {
                 self.arity("weakref", args, 1, 2)?;
                 let target = args[0];
                 if !matches!(
@@ -389,7 +401,9 @@ impl<H: Heap> Interp<'_, H> {
                 }
                 Ok(r)
             }
-            _ => Err(self.unsupported(format!("the built-in {name}()"))),
+            Builtin::Gc | Builtin::Sys | Builtin::Weakref => {
+                Err(self.unsupported(format!("the built-in {name}()")))
+            }
         }
     }
 
@@ -400,37 +414,9 @@ impl<H: Heap> Interp<'_, H> {
             heap.incref(class);
             return class;
         }
-        let name = match heap.get(id) {
-            Object::None => "NoneType",
-            Object::Bool(_) => "bool",
-            Object::Int(_) => "int",
-            Object::Float(_) => "float",
-            Object::Str(_) => "str",
-            Object::Tuple(_) => "tuple",
-            Object::List(_) => "list",
-            Object::Dict(_) => "dict",
-            Object::Class(_) => "type",
-            Object::Function { .. } => "function",
-            Object::Builtin(b)
-                if is_type_name(b)
-                    || [
-                        "NoneType",
-                        "function",
-                        "module",
-                        "builtin_function_or_method",
-                        "weakref.ref",
-                    ]
-                    .contains(b) =>
-            {
-                "type"
-            }
-            Object::Builtin(_) => "builtin_function_or_method",
-            Object::Module(_) => "module",
-            Object::Range { .. } => "range",
-            Object::WeakRef(_) => "weakref.ref",
-            Object::Instance(_) => unreachable!("handled above"),
-        };
-        self.builtin(heap, name).expect("every type is a builtin")
+        let class = Builtin::class_of(heap.get(id)).expect("instances are handled above");
+        self.builtin(heap, class.path())
+            .expect("every type is a builtin")
     }
 
     fn isinstance(&mut self, heap: &mut H, obj: ObjId, types: ObjId) -> R<bool> {
@@ -444,8 +430,10 @@ impl<H: Heap> Interp<'_, H> {
         for c in candidates {
             let is_type = match heap.get(c) {
                 Object::Class(_) => true,
+                // The subset does not accept these two types here yet.
                 Object::Builtin(b) => {
-                    is_type_name(b) || *b == "NoneType" || *b == "function" || *b == "module"
+                    b.is_type()
+                        && !matches!(b, Builtin::BuiltinFunctionOrMethod | Builtin::WeakrefRef)
                 }
                 _ => false,
             };
@@ -456,7 +444,7 @@ impl<H: Heap> Interp<'_, H> {
                 ));
                 break;
             }
-            let int_for_bool = is_bool && matches!(heap.get(c), Object::Builtin("int"));
+            let int_for_bool = is_bool && matches!(heap.get(c), Object::Builtin(Builtin::Int));
             if c == actual || int_for_bool {
                 result = Ok(true);
                 break;
@@ -466,7 +454,8 @@ impl<H: Heap> Interp<'_, H> {
         result
     }
 
-    fn min_max(&mut self, heap: &mut H, name: &str, args: &[ObjId]) -> R<ObjId> {
+    fn min_max(&mut self, heap: &mut H, b: Builtin, args: &[ObjId]) -> R<ObjId> {
+        let name = b.path();
         if args.is_empty() {
             return Err(self.err(
                 "TypeError",
@@ -484,7 +473,7 @@ impl<H: Heap> Interp<'_, H> {
         if items.is_empty() {
             return Err(self.err("ValueError", format!("{name}() arg is an empty sequence")));
         }
-        let op = if name == "min" {
+        let op = if b == Builtin::Min {
             crate::ast::CmpOp::Lt
         } else {
             crate::ast::CmpOp::Gt
