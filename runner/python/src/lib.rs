@@ -57,6 +57,7 @@ pub mod object;
 pub mod parser;
 pub mod repr;
 pub mod trace;
+mod walk;
 
 pub use error::{ErrorKind, PyError};
 pub use heap::{Heap, Runtime};
