@@ -195,20 +195,15 @@ impl VisitMut for Consts<'_> {
     fn expr(&mut self, e: &mut Expr) {
         fold(e);
         if let ExprKind::List(items) = &e.kind {
-            if items.len() > 2 && items.iter().all(|i| matches!(i.kind, ExprKind::Lit(_))) {
-                let lits: Vec<Lit> = items.iter().map(|i| lit_of(i).clone()).collect();
+            if let Some(lits) = lits(items.iter()).filter(|l| l.len() > 2) {
                 let index = self.use_const(&Lit::Tuple(lits));
                 e.kind = ExprKind::ConstList(index);
                 return;
             }
         }
         if let ExprKind::Dict(items) = &mut e.kind {
-            if (2..=16).contains(&items.len())
-                && items
-                    .iter()
-                    .all(|(k, _)| matches!(k.kind, ExprKind::Lit(_)))
-            {
-                let keys: Vec<Lit> = items.iter().map(|(k, _)| lit_of(k).clone()).collect();
+            let keys = lits(items.iter().map(|(k, _)| k));
+            if let Some(keys) = keys.filter(|k| (2..=16).contains(&k.len())) {
                 let mut values: Vec<Expr> =
                     std::mem::take(items).into_iter().map(|(_, v)| v).collect();
                 // BUILD_CONST_KEY_MAP: the values are compiled first, then the keys.
@@ -246,85 +241,6 @@ impl Consts<'_> {
         index
     }
 
-    fn expr(&mut self, e: &mut Expr) {
-        fold(e);
-        if let ExprKind::List(items) = &e.kind {
-            if items.len() > 2 && items.iter().all(|i| matches!(i.kind, ExprKind::Lit(_))) {
-                let lits: Vec<Lit> = items.iter().map(|i| lit_of(i).clone()).collect();
-                let index = self.use_const(&Lit::Tuple(lits));
-                e.kind = ExprKind::ConstList(index);
-                return;
-            }
-        }
-        if let ExprKind::Dict(items) = &mut e.kind {
-            if (2..=16).contains(&items.len())
-                && items
-                    .iter()
-                    .all(|(k, _)| matches!(k.kind, ExprKind::Lit(_)))
-            {
-                let keys: Vec<Lit> = items.iter().map(|(k, _)| lit_of(k).clone()).collect();
-                let mut values: Vec<Expr> =
-                    std::mem::take(items).into_iter().map(|(_, v)| v).collect();
-                // BUILD_CONST_KEY_MAP: the values are compiled first, then the keys.
-                values.iter_mut().for_each(|v| self.expr(v));
-                let index = self.use_const(&Lit::Tuple(keys));
-                e.kind = ExprKind::ConstKeyDict(index, values);
-                return;
-            }
-        }
-        match &mut e.kind {
-            ExprKind::Lit(lit) => {
-                let lit = lit.clone();
-                let index = self.use_const(&lit);
-                e.kind = ExprKind::Const(index);
-            }
-            ExprKind::Const(_) | ExprKind::Name(_) | ExprKind::ConstList(_) => {}
-            ExprKind::ConstKeyDict(_, values) => values.iter_mut().for_each(|v| self.expr(v)),
-            ExprKind::List(items) | ExprKind::Tuple(items) => {
-                items.iter_mut().for_each(|i| self.expr(i))
-            }
-            ExprKind::Dict(items) => items.iter_mut().for_each(|(k, v)| {
-                self.expr(k);
-                self.expr(v);
-            }),
-            ExprKind::Attr(obj, _) => self.expr(obj),
-            ExprKind::Subscript(a, b) | ExprKind::BinOp(_, a, b) | ExprKind::BoolOp(_, a, b) => {
-                self.expr(a);
-                self.expr(b);
-            }
-            ExprKind::Call { func, args, kwargs } => {
-                self.expr(func);
-                args.iter_mut().for_each(|a| self.expr(a));
-                kwargs.iter_mut().for_each(|(_, a)| self.expr(a));
-            }
-            ExprKind::Unary(_, a) | ExprKind::Not(a) => self.expr(a),
-            ExprKind::Slice(a, b, c) => {
-                for e in [a, b, c].into_iter().flatten() {
-                    self.expr(e);
-                }
-            }
-            ExprKind::Compare(first, rest) => {
-                self.expr(first);
-                for (op, operand) in rest.iter_mut() {
-                    if matches!(op, CmpOp::In | CmpOp::NotIn) {
-                        list_display_to_tuple(operand);
-                    }
-                    self.expr(operand);
-                }
-            }
-            ExprKind::IfExp { test, body, orelse } => {
-                self.expr(test);
-                self.expr(body);
-                self.expr(orelse);
-            }
-            ExprKind::FString(pieces) => {
-                for e in FPiece::exprs_mut(pieces) {
-                    self.expr(e);
-                }
-            }
-        }
-    }
-
     /// The constant table index of `lit`, adding it (items first) if new.
     fn intern(&mut self, lit: &Lit) -> usize {
         if let Lit::Tuple(items) = lit {
@@ -346,24 +262,21 @@ impl Consts<'_> {
     }
 }
 
-fn lit_of(e: &Expr) -> &Lit {
-    match &e.kind {
-        ExprKind::Lit(l) => l,
-        _ => unreachable!("callers check for literals"),
-    }
+/// The literals of `exprs`, if every one is a literal.
+fn lits<'e>(exprs: impl IntoIterator<Item = &'e Expr>) -> Option<Vec<Lit>> {
+    exprs
+        .into_iter()
+        .map(|e| match &e.kind {
+            ExprKind::Lit(l) => Some(l.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 fn list_display_to_tuple(e: &mut Expr) {
     if let ExprKind::List(items) = &mut e.kind {
         items.iter_mut().for_each(fold);
-        if items.iter().all(|i| matches!(i.kind, ExprKind::Lit(_))) {
-            let lits = items
-                .iter()
-                .map(|i| match &i.kind {
-                    ExprKind::Lit(l) => l.clone(),
-                    _ => unreachable!("checked above"),
-                })
-                .collect();
+        if let Some(lits) = lits(items.iter()) {
             e.kind = ExprKind::Lit(Lit::Tuple(lits));
         }
     }
@@ -398,14 +311,7 @@ impl VisitMut for Folder {
                 (ExprKind::Lit(x), ExprKind::Lit(y)) => fold_binop(*op, x, y),
                 _ => None,
             },
-            ExprKind::Tuple(items) => items
-                .iter()
-                .map(|i| match &i.kind {
-                    ExprKind::Lit(l) => Some(l.clone()),
-                    _ => None,
-                })
-                .collect::<Option<Vec<Lit>>>()
-                .map(Lit::Tuple),
+            ExprKind::Tuple(items) => lits(items).map(Lit::Tuple),
             ExprKind::Subscript(obj, index) => match (&obj.kind, &index.kind) {
                 (ExprKind::Lit(o), ExprKind::Lit(Lit::Int(i))) => fold_subscript(o, i),
                 _ => None,
