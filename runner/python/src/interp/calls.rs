@@ -556,7 +556,7 @@ impl<H: Heap> Interp<'_, H> {
                 }
             },
             &Object::Range { start, stop, step } => {
-                let len = super::iter::range_len(start, stop, step) as usize;
+                let len = super::ops::range_len(start, stop, step) as usize;
                 let i = self.index_of(heap, key, len, "range object")?;
                 let v = start as i128 + i as i128 * step as i128;
                 return Ok(self.new_int(heap, num_bigint::BigInt::from(v)));

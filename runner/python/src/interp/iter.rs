@@ -451,7 +451,7 @@ impl<H: Heap> Interp<'_, H> {
     /// unpacking, `extend` and friends.
     pub(super) fn collect_items(&mut self, heap: &mut H, obj: ObjId) -> R<Vec<ObjId>> {
         if let &Object::Range { start, stop, step } = heap.get(obj) {
-            let len = range_len(start, stop, step);
+            let len = super::ops::range_len(start, stop, step);
             if len > super::ops::MAX_SEQUENCE as u64 {
                 return Err(self.unsupported(format!(
                     "sequences longer than {} items",
@@ -472,17 +472,4 @@ impl<H: Heap> Interp<'_, H> {
             }
         }
     }
-}
-
-/// `len(range(start, stop, step))`.
-pub fn range_len(start: i64, stop: i64, step: i64) -> u64 {
-    let (start, stop, step) = (start as i128, stop as i128, step as i128);
-    let n = if step > 0 && start < stop {
-        (stop - start + step - 1) / step
-    } else if step < 0 && start > stop {
-        (start - stop - step - 1) / -step
-    } else {
-        0
-    };
-    n as u64
 }

@@ -85,7 +85,7 @@ impl<H: Heap> Interp<'_, H> {
                     Object::Tuple(t) => t.len(),
                     Object::Dict(d) => d.entries.len(),
                     &Object::Range { start, stop, step } => {
-                        super::iter::range_len(start, stop, step) as usize
+                        super::ops::range_len(start, stop, step) as usize
                     }
                     other => {
                         let tname = self.type_name_of(heap, other);
