@@ -5,8 +5,6 @@
 
 use std::fmt;
 
-use crate::object::Object;
-
 /// What a built-in is. Decides whether a program sees its name, how it
 /// prints and what `type()` of it gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,29 +142,6 @@ impl Builtin {
 
     pub fn takes_args_tuple(self) -> bool {
         self.call() == Call::Tuple
-    }
-
-    /// `type(x)` for every object but an instance (whose class is an
-    /// object of the program, not a builtin).
-    pub fn class_of(object: &Object) -> Option<Builtin> {
-        Some(match object {
-            Object::None => Builtin::NoneType,
-            Object::Bool(_) => Builtin::Bool,
-            Object::Int(_) => Builtin::Int,
-            Object::Float(_) => Builtin::Float,
-            Object::Str(_) => Builtin::Str,
-            Object::Tuple(_) => Builtin::Tuple,
-            Object::List(_) => Builtin::List,
-            Object::Dict(_) => Builtin::Dict,
-            Object::Class(_) => Builtin::Type,
-            Object::Function { .. } => Builtin::Function,
-            Object::Builtin(b) if b.is_type() => Builtin::Type,
-            Object::Builtin(_) => Builtin::BuiltinFunctionOrMethod,
-            Object::Module(_) => Builtin::Module,
-            Object::Range { .. } => Builtin::Range,
-            Object::WeakRef(_) => Builtin::WeakrefRef,
-            Object::Instance(_) => return None,
-        })
     }
 }
 

@@ -414,7 +414,7 @@ impl<H: Heap> Interp<'_, H> {
             heap.incref(class);
             return class;
         }
-        let class = Builtin::class_of(heap.get(id)).expect("instances are handled above");
+        let class = class_of(heap.get(id)).expect("instances are handled above");
         self.builtin(heap, class.path())
             .expect("every type is a builtin")
     }
@@ -526,6 +526,29 @@ impl<H: Heap> Interp<'_, H> {
         };
         Ok(self.new_list_owning(heap, items, allocated))
     }
+}
+
+/// `type(x)` for every object but an instance (whose class is an
+/// object of the program, not a builtin).
+fn class_of(object: &Object) -> Option<Builtin> {
+    Some(match object {
+        Object::None => Builtin::NoneType,
+        Object::Bool(_) => Builtin::Bool,
+        Object::Int(_) => Builtin::Int,
+        Object::Float(_) => Builtin::Float,
+        Object::Str(_) => Builtin::Str,
+        Object::Tuple(_) => Builtin::Tuple,
+        Object::List(_) => Builtin::List,
+        Object::Dict(_) => Builtin::Dict,
+        Object::Class(_) => Builtin::Type,
+        Object::Function { .. } => Builtin::Function,
+        Object::Builtin(b) if b.is_type() => Builtin::Type,
+        Object::Builtin(_) => Builtin::BuiltinFunctionOrMethod,
+        Object::Module(_) => Builtin::Module,
+        Object::Range { .. } => Builtin::Range,
+        Object::WeakRef(_) => Builtin::WeakrefRef,
+        Object::Instance(_) => return None,
+    })
 }
 
 /// Python's `float(str)`: decimal text, inf and nan, surrounding spaces.
