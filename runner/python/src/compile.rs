@@ -13,6 +13,7 @@ use num_traits::{Signed, ToPrimitive, Zero};
 
 use crate::ast::*;
 use crate::error::PyError;
+use crate::walk::{walk_expr, walk_stmt, VisitMut};
 
 /// A parsed, resolved and folded program.
 #[derive(Debug, Clone)]
@@ -93,9 +94,11 @@ fn resolve(codes: &mut [Code], index: usize) -> Result<(), PyError> {
     };
     if kind == CodeKind::Function {
         scope.bound.extend(codes[index].params.iter().cloned());
-        for stmt in &body {
-            scope.collect_bindings(stmt)?;
-        }
+        let mut bindings = Bindings {
+            bound: &mut scope.bound,
+            globals: &mut scope.globals,
+        };
+        body.iter_mut().for_each(|stmt| bindings.stmt(stmt));
         for p in &codes[index].params {
             if scope.globals.contains(p) {
                 return Err(PyError::syntax(
@@ -122,51 +125,33 @@ struct Resolver {
     globals: HashSet<Name>,
 }
 
-impl Resolver {
-    fn collect_bindings(&mut self, stmt: &Stmt) -> Result<(), PyError> {
-        match &stmt.kind {
-            StmtKind::Assign { targets, .. } => targets.iter().for_each(|t| self.bind_target(t)),
-            StmtKind::AugAssign { target, .. } => self.bind_target(target),
-            StmtKind::Del(targets) => targets.iter().for_each(|t| self.bind_target(t)),
-            StmtKind::For { target, body, .. } => {
-                self.bind_target(target);
-                for s in body {
-                    self.collect_bindings(s)?;
-                }
-            }
-            StmtKind::If { body, orelse, .. } => {
-                for s in body.iter().chain(orelse) {
-                    self.collect_bindings(s)?;
-                }
-            }
-            StmtKind::Import(names) => {
-                for n in names {
-                    self.bound.insert(n.name.clone());
-                }
-            }
-            StmtKind::Global(names) => {
-                for n in names {
-                    self.globals.insert(n.clone());
-                }
-            }
-            StmtKind::Def { name, .. } | StmtKind::Class { name, .. } => {
-                self.bound.insert(name.name.clone());
-            }
-            _ => {}
+/// Finds the names a function binds anywhere in its body (assignment,
+/// loop and `del` targets, imports, defs and classes) and its `global`
+/// declarations. Expressions bind nothing in the subset, so it does not
+/// enter them.
+struct Bindings<'s> {
+    bound: &'s mut HashSet<Name>,
+    globals: &'s mut HashSet<Name>,
+}
+
+impl VisitMut for Bindings<'_> {
+    fn stmt(&mut self, stmt: &mut Stmt) {
+        if let StmtKind::Global(names) = &stmt.kind {
+            self.globals.extend(names.iter().cloned());
         }
-        Ok(())
+        walk_stmt(self, stmt);
     }
 
-    fn bind_target(&mut self, target: &Target) {
-        match target {
-            Target::Name(n) => {
-                self.bound.insert(n.name.clone());
-            }
-            Target::Unpack(items) => items.iter().for_each(|t| self.bind_target(t)),
-            Target::Attr(..) | Target::Subscript(..) => {}
-        }
-    }
+    fn expr(&mut self, _e: &mut Expr) {}
 
+    fn name(&mut self, n: &mut NameRef) {
+        self.bound.insert(n.name.clone());
+    }
+}
+
+/// Numbers slots as the walk meets names, which is the order CPython's
+/// compiler emits code in, so slots match `co_varnames`.
+impl VisitMut for Resolver {
     fn name(&mut self, n: &mut NameRef) {
         n.scope = match self.kind {
             CodeKind::Module | CodeKind::ClassBody => Scope::Namespace,
@@ -186,104 +171,6 @@ impl Resolver {
             }
         };
     }
-
-    /// Walks in the order CPython's compiler emits code, so slots are
-    /// numbered as `co_varnames` is.
-    fn stmt(&mut self, stmt: &mut Stmt) {
-        match &mut stmt.kind {
-            StmtKind::Expr(e) => self.expr(e),
-            StmtKind::Assign { targets, value } => {
-                self.expr(value);
-                targets.iter_mut().for_each(|t| self.target(t));
-            }
-            StmtKind::AugAssign { target, value, .. } => {
-                self.target(target);
-                self.expr(value);
-            }
-            StmtKind::Del(targets) => targets.iter_mut().for_each(|t| self.target(t)),
-            StmtKind::If { test, body, orelse } => {
-                self.expr(test);
-                body.iter_mut().for_each(|s| self.stmt(s));
-                orelse.iter_mut().for_each(|s| self.stmt(s));
-            }
-            StmtKind::For { target, iter, body } => {
-                self.expr(iter);
-                self.target(target);
-                body.iter_mut().for_each(|s| self.stmt(s));
-            }
-            StmtKind::Def { name, .. } | StmtKind::Class { name, .. } => self.name(name),
-            StmtKind::Return(value) => {
-                if let Some(v) = value {
-                    self.expr(v);
-                }
-            }
-            StmtKind::Import(names) => names.iter_mut().for_each(|n| self.name(n)),
-            StmtKind::Assert { test, msg } => {
-                self.expr(test);
-                if let Some(m) = msg {
-                    self.expr(m);
-                }
-            }
-            StmtKind::Pass | StmtKind::Break | StmtKind::Continue | StmtKind::Global(_) => {}
-        }
-    }
-
-    fn target(&mut self, target: &mut Target) {
-        match target {
-            Target::Name(n) => self.name(n),
-            Target::Attr(obj, _) => self.expr(obj),
-            Target::Subscript(obj, index) => {
-                self.expr(obj);
-                self.expr(index);
-            }
-            Target::Unpack(items) => items.iter_mut().for_each(|t| self.target(t)),
-        }
-    }
-
-    fn expr(&mut self, e: &mut Expr) {
-        match &mut e.kind {
-            ExprKind::Lit(_) | ExprKind::Const(_) | ExprKind::ConstList(_) => {}
-            ExprKind::ConstKeyDict(_, values) => values.iter_mut().for_each(|v| self.expr(v)),
-            ExprKind::Name(n) => self.name(n),
-            ExprKind::List(items) | ExprKind::Tuple(items) => {
-                items.iter_mut().for_each(|i| self.expr(i))
-            }
-            ExprKind::Dict(items) => items.iter_mut().for_each(|(k, v)| {
-                self.expr(k);
-                self.expr(v);
-            }),
-            ExprKind::Attr(obj, _) => self.expr(obj),
-            ExprKind::Subscript(a, b) | ExprKind::BinOp(_, a, b) | ExprKind::BoolOp(_, a, b) => {
-                self.expr(a);
-                self.expr(b);
-            }
-            ExprKind::Call { func, args, kwargs } => {
-                self.expr(func);
-                args.iter_mut().for_each(|a| self.expr(a));
-                kwargs.iter_mut().for_each(|(_, a)| self.expr(a));
-            }
-            ExprKind::Unary(_, a) | ExprKind::Not(a) => self.expr(a),
-            ExprKind::Slice(a, b, c) => {
-                for e in [a, b, c].into_iter().flatten() {
-                    self.expr(e);
-                }
-            }
-            ExprKind::Compare(first, rest) => {
-                self.expr(first);
-                rest.iter_mut().for_each(|(_, a)| self.expr(a));
-            }
-            ExprKind::IfExp { test, body, orelse } => {
-                self.expr(test);
-                self.expr(body);
-                self.expr(orelse);
-            }
-            ExprKind::FString(pieces) => {
-                for e in FPiece::exprs_mut(pieces) {
-                    self.expr(e);
-                }
-            }
-        }
-    }
 }
 
 // ---- constants ----
@@ -294,79 +181,29 @@ struct Consts<'p> {
     used: Vec<usize>,
 }
 
-impl Consts<'_> {
+/// Interns literals in the order the compiler meets them, after folding
+/// each expression and applying 3.11's display optimizations.
+impl VisitMut for Consts<'_> {
     fn stmt(&mut self, stmt: &mut Stmt) {
-        match &mut stmt.kind {
-            StmtKind::Expr(e) => self.expr(e),
-            StmtKind::Assign { targets, value } => {
-                self.expr(value);
-                targets.iter_mut().for_each(|t| self.target(t));
-            }
-            StmtKind::AugAssign { target, value, .. } => {
-                self.target(target);
-                self.expr(value);
-            }
-            StmtKind::Del(targets) => targets.iter_mut().for_each(|t| self.target(t)),
-            StmtKind::If { test, body, orelse } => {
-                self.expr(test);
-                body.iter_mut().for_each(|s| self.stmt(s));
-                orelse.iter_mut().for_each(|s| self.stmt(s));
-            }
-            StmtKind::For { target, iter, body } => {
-                // 3.11's optimizer turns `for x in [consts]` into a tuple.
-                list_display_to_tuple(iter);
-                self.expr(iter);
-                self.target(target);
-                body.iter_mut().for_each(|s| self.stmt(s));
-            }
-            StmtKind::Return(Some(v)) => self.expr(v),
-            StmtKind::Assert { test, msg } => {
-                self.expr(test);
-                if let Some(m) = msg {
-                    self.expr(m);
-                }
-            }
-            _ => {}
+        if let StmtKind::For { iter, .. } = &mut stmt.kind {
+            // 3.11's optimizer turns `for x in [consts]` into a tuple.
+            list_display_to_tuple(iter);
         }
-    }
-
-    fn target(&mut self, target: &mut Target) {
-        match target {
-            Target::Name(_) => {}
-            Target::Attr(obj, _) => self.expr(obj),
-            Target::Subscript(obj, index) => {
-                self.expr(obj);
-                self.expr(index);
-            }
-            Target::Unpack(items) => items.iter_mut().for_each(|t| self.target(t)),
-        }
-    }
-
-    fn use_const(&mut self, lit: &Lit) -> usize {
-        let index = self.intern(lit);
-        if !self.used.contains(&index) {
-            self.used.push(index);
-        }
-        index
+        walk_stmt(self, stmt);
     }
 
     fn expr(&mut self, e: &mut Expr) {
         fold(e);
         if let ExprKind::List(items) = &e.kind {
-            if items.len() > 2 && items.iter().all(|i| matches!(i.kind, ExprKind::Lit(_))) {
-                let lits: Vec<Lit> = items.iter().map(|i| lit_of(i).clone()).collect();
+            if let Some(lits) = lits(items.iter()).filter(|l| l.len() > 2) {
                 let index = self.use_const(&Lit::Tuple(lits));
                 e.kind = ExprKind::ConstList(index);
                 return;
             }
         }
         if let ExprKind::Dict(items) = &mut e.kind {
-            if (2..=16).contains(&items.len())
-                && items
-                    .iter()
-                    .all(|(k, _)| matches!(k.kind, ExprKind::Lit(_)))
-            {
-                let keys: Vec<Lit> = items.iter().map(|(k, _)| lit_of(k).clone()).collect();
+            let keys = lits(items.iter().map(|(k, _)| k));
+            if let Some(keys) = keys.filter(|k| (2..=16).contains(&k.len())) {
                 let mut values: Vec<Expr> =
                     std::mem::take(items).into_iter().map(|(_, v)| v).collect();
                 // BUILD_CONST_KEY_MAP: the values are compiled first, then the keys.
@@ -382,51 +219,26 @@ impl Consts<'_> {
                 let index = self.use_const(&lit);
                 e.kind = ExprKind::Const(index);
             }
-            ExprKind::Const(_) | ExprKind::Name(_) | ExprKind::ConstList(_) => {}
-            ExprKind::ConstKeyDict(_, values) => values.iter_mut().for_each(|v| self.expr(v)),
-            ExprKind::List(items) | ExprKind::Tuple(items) => {
-                items.iter_mut().for_each(|i| self.expr(i))
-            }
-            ExprKind::Dict(items) => items.iter_mut().for_each(|(k, v)| {
-                self.expr(k);
-                self.expr(v);
-            }),
-            ExprKind::Attr(obj, _) => self.expr(obj),
-            ExprKind::Subscript(a, b) | ExprKind::BinOp(_, a, b) | ExprKind::BoolOp(_, a, b) => {
-                self.expr(a);
-                self.expr(b);
-            }
-            ExprKind::Call { func, args, kwargs } => {
-                self.expr(func);
-                args.iter_mut().for_each(|a| self.expr(a));
-                kwargs.iter_mut().for_each(|(_, a)| self.expr(a));
-            }
-            ExprKind::Unary(_, a) | ExprKind::Not(a) => self.expr(a),
-            ExprKind::Slice(a, b, c) => {
-                for e in [a, b, c].into_iter().flatten() {
-                    self.expr(e);
-                }
-            }
-            ExprKind::Compare(first, rest) => {
-                self.expr(first);
+            ExprKind::Compare(_, rest) => {
                 for (op, operand) in rest.iter_mut() {
                     if matches!(op, CmpOp::In | CmpOp::NotIn) {
                         list_display_to_tuple(operand);
                     }
-                    self.expr(operand);
                 }
+                walk_expr(self, e);
             }
-            ExprKind::IfExp { test, body, orelse } => {
-                self.expr(test);
-                self.expr(body);
-                self.expr(orelse);
-            }
-            ExprKind::FString(pieces) => {
-                for e in FPiece::exprs_mut(pieces) {
-                    self.expr(e);
-                }
-            }
+            _ => walk_expr(self, e),
         }
+    }
+}
+
+impl Consts<'_> {
+    fn use_const(&mut self, lit: &Lit) -> usize {
+        let index = self.intern(lit);
+        if !self.used.contains(&index) {
+            self.used.push(index);
+        }
+        index
     }
 
     /// The constant table index of `lit`, adding it (items first) if new.
@@ -450,24 +262,21 @@ impl Consts<'_> {
     }
 }
 
-fn lit_of(e: &Expr) -> &Lit {
-    match &e.kind {
-        ExprKind::Lit(l) => l,
-        _ => unreachable!("callers check for literals"),
-    }
+/// The literals of `exprs`, if every one is a literal.
+fn lits<'e>(exprs: impl IntoIterator<Item = &'e Expr>) -> Option<Vec<Lit>> {
+    exprs
+        .into_iter()
+        .map(|e| match &e.kind {
+            ExprKind::Lit(l) => Some(l.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 fn list_display_to_tuple(e: &mut Expr) {
     if let ExprKind::List(items) = &mut e.kind {
         items.iter_mut().for_each(fold);
-        if items.iter().all(|i| matches!(i.kind, ExprKind::Lit(_))) {
-            let lits = items
-                .iter()
-                .map(|i| match &i.kind {
-                    ExprKind::Lit(l) => l.clone(),
-                    _ => unreachable!("checked above"),
-                })
-                .collect();
+        if let Some(lits) = lits(items.iter()) {
             e.kind = ExprKind::Lit(Lit::Tuple(lits));
         }
     }
@@ -481,80 +290,37 @@ const MAX_STR_SIZE: usize = 4096;
 
 /// Folds constant subexpressions bottom-up, in place.
 pub fn fold(e: &mut Expr) {
-    match &mut e.kind {
-        ExprKind::Unary(op, operand) => {
-            fold(operand);
-            if let ExprKind::Lit(v) = &operand.kind {
-                if let Some(r) = fold_unary(*op, v) {
-                    e.kind = ExprKind::Lit(r);
-                }
-            }
+    Folder.expr(e);
+}
+
+struct Folder;
+
+impl VisitMut for Folder {
+    fn expr(&mut self, e: &mut Expr) {
+        walk_expr(self, e);
+        let folded = match &e.kind {
+            ExprKind::Unary(op, operand) => match &operand.kind {
+                ExprKind::Lit(v) => fold_unary(*op, v),
+                _ => None,
+            },
+            ExprKind::Not(operand) => match &operand.kind {
+                ExprKind::Lit(v) => Some(Lit::Bool(!lit_truth(v))),
+                _ => None,
+            },
+            ExprKind::BinOp(op, a, b) => match (&a.kind, &b.kind) {
+                (ExprKind::Lit(x), ExprKind::Lit(y)) => fold_binop(*op, x, y),
+                _ => None,
+            },
+            ExprKind::Tuple(items) => lits(items).map(Lit::Tuple),
+            ExprKind::Subscript(obj, index) => match (&obj.kind, &index.kind) {
+                (ExprKind::Lit(o), ExprKind::Lit(Lit::Int(i))) => fold_subscript(o, i),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(lit) = folded {
+            e.kind = ExprKind::Lit(lit);
         }
-        ExprKind::Not(operand) => {
-            fold(operand);
-            if let ExprKind::Lit(v) = &operand.kind {
-                e.kind = ExprKind::Lit(Lit::Bool(!lit_truth(v)));
-            }
-        }
-        ExprKind::BinOp(op, a, b) => {
-            fold(a);
-            fold(b);
-            if let (ExprKind::Lit(x), ExprKind::Lit(y)) = (&a.kind, &b.kind) {
-                if let Some(r) = fold_binop(*op, x, y) {
-                    e.kind = ExprKind::Lit(r);
-                }
-            }
-        }
-        ExprKind::Tuple(items) => {
-            items.iter_mut().for_each(fold);
-            if items.iter().all(|i| matches!(i.kind, ExprKind::Lit(_))) {
-                let lits = items
-                    .iter()
-                    .map(|i| match &i.kind {
-                        ExprKind::Lit(l) => l.clone(),
-                        _ => unreachable!("checked above"),
-                    })
-                    .collect();
-                e.kind = ExprKind::Lit(Lit::Tuple(lits));
-            }
-        }
-        ExprKind::Subscript(obj, index) => {
-            fold(obj);
-            fold(index);
-            if let (ExprKind::Lit(o), ExprKind::Lit(Lit::Int(i))) = (&obj.kind, &index.kind) {
-                if let Some(r) = fold_subscript(o, i) {
-                    e.kind = ExprKind::Lit(r);
-                }
-            }
-        }
-        ExprKind::List(items) => items.iter_mut().for_each(fold),
-        ExprKind::Dict(items) => items.iter_mut().for_each(|(k, v)| {
-            fold(k);
-            fold(v);
-        }),
-        ExprKind::Attr(obj, _) => fold(obj),
-        ExprKind::Call { func, args, kwargs } => {
-            fold(func);
-            args.iter_mut().for_each(fold);
-            kwargs.iter_mut().for_each(|(_, a)| fold(a));
-        }
-        ExprKind::BoolOp(_, a, b) => {
-            fold(a);
-            fold(b);
-        }
-        ExprKind::Compare(first, rest) => {
-            fold(first);
-            rest.iter_mut().for_each(|(_, a)| fold(a));
-        }
-        ExprKind::IfExp { test, body, orelse } => {
-            fold(test);
-            fold(body);
-            fold(orelse);
-        }
-        ExprKind::ConstKeyDict(_, values) => values.iter_mut().for_each(fold),
-        ExprKind::FString(pieces) => FPiece::exprs_mut(pieces).into_iter().for_each(fold),
-        ExprKind::Slice(a, b, c) => [a, b, c].into_iter().flatten().for_each(|e| fold(e)),
-        ExprKind::Lit(_) | ExprKind::Const(_) | ExprKind::Name(_) | ExprKind::ConstList(_) => {}
     }
 }
 

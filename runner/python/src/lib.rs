@@ -43,6 +43,7 @@
 //! match python3 on the corpus in `examples/`.
 
 pub mod ast;
+pub mod builtin;
 pub mod compare;
 pub mod compile;
 pub mod dot;
@@ -56,6 +57,7 @@ pub mod object;
 pub mod parser;
 pub mod repr;
 pub mod trace;
+mod walk;
 
 pub use error::{ErrorKind, PyError};
 pub use heap::{Heap, Runtime};

@@ -29,9 +29,8 @@ pub enum Object {
         name: Rc<str>,
         code: usize,
     },
-    /// A built-in callable or module attribute (`len`, `gc.collect`, ...),
-    /// named by its dotted path.
-    Builtin(&'static str),
+    /// A built-in callable or module attribute (`len`, `gc.collect`, ...).
+    Builtin(crate::builtin::Builtin),
     /// A module object (`gc`, `sys`).
     Module(&'static str),
     /// `range(start, stop, step)`.

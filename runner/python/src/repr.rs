@@ -2,6 +2,7 @@
 //! shortest round-trip floats, quote choice and escapes in strings,
 //! `[...]` for a list that contains itself.
 
+use crate::builtin::Kind;
 use crate::heap::Heap;
 use crate::object::{ObjId, Object};
 
@@ -146,31 +147,16 @@ impl<H: Heap> Writer<'_, H> {
             Object::Function { name, .. } => {
                 out.push_str(&format!("<function {name} at {}>", fake_address(id)))
             }
-            Object::Builtin(path) => {
-                let types = [
-                    "int",
-                    "str",
-                    "list",
-                    "tuple",
-                    "dict",
-                    "bool",
-                    "float",
-                    "type",
-                    "range",
-                    "NoneType",
-                    "function",
-                    "module",
-                    "builtin_function_or_method",
-                ];
-                if types.contains(path) {
-                    out.push_str(&format!("<class '{path}'>"));
-                } else if *path == "weakref.ref" {
-                    out.push_str("<class 'weakref.ReferenceType'>");
-                } else {
-                    let short = path.rsplit('.').next().unwrap_or(path);
-                    out.push_str(&format!("<built-in function {short}>"));
+            Object::Builtin(b) => match b.kind() {
+                Kind::Type | Kind::HiddenType => out.push_str(&format!("<class '{b}'>")),
+                Kind::ModuleType => {
+                    let module = b.path().split('.').next().unwrap_or_default();
+                    out.push_str(&format!("<class '{module}.{}'>", b.name()))
                 }
-            }
+                Kind::Function | Kind::Module | Kind::ModuleFunction => {
+                    out.push_str(&format!("<built-in function {}>", b.name()))
+                }
+            },
             Object::Module(name) => out.push_str(&format!("<module '{name}' (built-in)>")),
             &Object::Range { start, stop, step } => {
                 if step == 1 {

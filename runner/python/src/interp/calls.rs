@@ -93,11 +93,11 @@ impl<H: Heap> Interp<'_, H> {
                 self.call_function(heap, code, args)
             }
             Object::Class(_) => self.instantiate(heap, callee, args, kwargs),
-            Object::Builtin(name) => {
-                let name = *name;
-                let args_tuple =
-                    builtins::takes_args_tuple(name).then(|| self.new_tuple(heap, args.clone()));
-                let r = self.call_builtin(heap, name, &args, &kwargs);
+            &Object::Builtin(b) => {
+                let args_tuple = b
+                    .takes_args_tuple()
+                    .then(|| self.new_tuple(heap, args.clone()));
+                let r = self.call_builtin(heap, b, &args, &kwargs);
                 if let Some(t) = args_tuple {
                     self.decref(heap, t);
                 }
@@ -455,12 +455,7 @@ impl<H: Heap> Interp<'_, H> {
                 }
             }
             Object::Builtin(b) if name == "__name__" => {
-                let short = b.rsplit('.').next().unwrap_or(b);
-                let short = if *b == "weakref.ref" {
-                    "ReferenceType"
-                } else {
-                    short
-                };
+                let short = b.name();
                 Ok(self.new_str(heap, short.into()))
             }
             Object::Function { name: fname, code }
@@ -561,7 +556,7 @@ impl<H: Heap> Interp<'_, H> {
                 }
             },
             &Object::Range { start, stop, step } => {
-                let len = super::iter::range_len(start, stop, step) as usize;
+                let len = super::ops::range_len(start, stop, step) as usize;
                 let i = self.index_of(heap, key, len, "range object")?;
                 let v = start as i128 + i as i128 * step as i128;
                 return Ok(self.new_int(heap, num_bigint::BigInt::from(v)));

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use num_bigint::BigInt;
 
 use crate::ast::{Expr, ExprKind};
+use crate::builtin::Builtin;
 use crate::heap::Heap;
 use crate::object::{ObjId, Object};
 
@@ -82,7 +83,7 @@ impl<H: Heap> Interp<'_, H> {
                     ExprKind::Name(n) => {
                         let callee = self.load_name(heap, n)?;
                         let kind = match heap.get(callee) {
-                            Object::Builtin(b @ ("enumerate" | "zip")) => Some(*b),
+                            Object::Builtin(b @ (Builtin::Enumerate | Builtin::Zip)) => Some(*b),
                             _ => None,
                         };
                         self.stack.push(callee);
@@ -96,7 +97,7 @@ impl<H: Heap> Interp<'_, H> {
                         };
                         // zip is called through an argument tuple (no vectorcall in 3.11).
                         let args_tuple =
-                            (kind == "zip").then(|| self.new_tuple(heap, values.clone()));
+                            (kind == Builtin::Zip).then(|| self.new_tuple(heap, values.clone()));
                         let r = self.builtin_iter(heap, kind, &values);
                         if let Some(t) = args_tuple {
                             self.decref(heap, t);
@@ -180,8 +181,8 @@ impl<H: Heap> Interp<'_, H> {
 
     /// `enumerate(x[, start])` or `zip(a, b, ...)`; the arguments are
     /// borrowed (the caller releases them after, as CALL does).
-    fn builtin_iter(&mut self, heap: &mut H, kind: &str, args: &[ObjId]) -> R<Iter> {
-        if kind == "enumerate" {
+    fn builtin_iter(&mut self, heap: &mut H, kind: Builtin, args: &[ObjId]) -> R<Iter> {
+        if kind == Builtin::Enumerate {
             if args.is_empty() || args.len() > 2 {
                 let n = args.len();
                 return Err(self.err(
@@ -450,7 +451,7 @@ impl<H: Heap> Interp<'_, H> {
     /// unpacking, `extend` and friends.
     pub(super) fn collect_items(&mut self, heap: &mut H, obj: ObjId) -> R<Vec<ObjId>> {
         if let &Object::Range { start, stop, step } = heap.get(obj) {
-            let len = range_len(start, stop, step);
+            let len = super::ops::range_len(start, stop, step);
             if len > super::ops::MAX_SEQUENCE as u64 {
                 return Err(self.unsupported(format!(
                     "sequences longer than {} items",
@@ -471,17 +472,4 @@ impl<H: Heap> Interp<'_, H> {
             }
         }
     }
-}
-
-/// `len(range(start, stop, step))`.
-pub fn range_len(start: i64, stop: i64, step: i64) -> u64 {
-    let (start, stop, step) = (start as i128, stop as i128, step as i128);
-    let n = if step > 0 && start < stop {
-        (stop - start + step - 1) / step
-    } else if step < 0 && start > stop {
-        (start - stop - step - 1) / -step
-    } else {
-        0
-    };
-    n as u64
 }

@@ -26,6 +26,7 @@ use num_bigint::BigInt;
 use num_traits::ToPrimitive;
 
 use crate::ast::{Lit, Name};
+use crate::builtin::{Builtin, Kind};
 use crate::compile::Program;
 use crate::error::{ErrorKind, PyError};
 use crate::graph::{Graph, Roots};
@@ -198,13 +199,13 @@ impl<'p, H: Heap> Interp<'p, H> {
         }
         self.single.empty_str = Some(heap.alloc(Object::Str("".into()), self));
         self.single.empty_tuple = Some(heap.alloc(Object::Tuple(Vec::new()), self));
-        for &name in builtins::ALL {
-            let object = match name {
-                "gc" | "sys" | "weakref" => Object::Module(name),
-                _ => Object::Builtin(name),
+        for &b in Builtin::ALL {
+            let object = match b.kind() {
+                Kind::Module => Object::Module(b.path()),
+                _ => Object::Builtin(b),
             };
             let id = heap.alloc(object, self);
-            self.builtins.insert(name, id);
+            self.builtins.insert(b.path(), id);
         }
         let namespace = heap.alloc(Object::Dict(Dict::default()), self);
         self.iterator_class = Some(heap.alloc(

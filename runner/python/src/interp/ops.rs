@@ -21,6 +21,19 @@ pub const MAX_INT_BITS: u64 = 1 << 20;
 /// The longest str, list or tuple a program may build.
 pub const MAX_SEQUENCE: usize = 10_000_000;
 
+/// `len(range(start, stop, step))`.
+pub fn range_len(start: i64, stop: i64, step: i64) -> u64 {
+    let (start, stop, step) = (start as i128, stop as i128, step as i128);
+    let n = if step > 0 && start < stop {
+        (stop - start + step - 1) / step
+    } else if step < 0 && start > stop {
+        (start - stop - step - 1) / -step
+    } else {
+        0
+    };
+    n as u64
+}
+
 /// A number operand: bools count as ints, as in Python.
 enum Num {
     Int(BigInt),
@@ -143,7 +156,7 @@ impl<H: Heap> Interp<'_, H> {
             Object::Tuple(t) => !t.is_empty(),
             Object::List(l) => !l.items.is_empty(),
             Object::Dict(d) => !d.entries.is_empty(),
-            &Object::Range { start, stop, step } => super::iter::range_len(start, stop, step) > 0,
+            &Object::Range { start, stop, step } => range_len(start, stop, step) > 0,
             _ => true,
         })
     }
@@ -678,10 +691,7 @@ impl<H: Heap> Interp<'_, H> {
                     step: t2,
                 },
             ) => {
-                let (n1, n2) = (
-                    super::iter::range_len(start, stop, step),
-                    super::iter::range_len(s2, e2, t2),
-                );
+                let (n1, n2) = (range_len(start, stop, step), range_len(s2, e2, t2));
                 Ok(n1 == n2 && (n1 == 0 || (start == s2 && (n1 == 1 || step == t2))))
             }
             _ => Ok(a == b),
@@ -752,7 +762,7 @@ impl<H: Heap> Interp<'_, H> {
             },
             &Object::Range { start, stop, step } => match heap.get(item) {
                 Object::Int(i) => Ok(i.to_i64().is_some_and(|i| {
-                    let n = super::iter::range_len(start, stop, step) as i128;
+                    let n = range_len(start, stop, step) as i128;
                     let k = (i as i128 - start as i128) / step as i128;
                     (i as i128 - start as i128) % step as i128 == 0 && (0..n).contains(&k)
                 })),

@@ -1,390 +1,25 @@
 //! The built-in functions and types of the subset, and the `gc`, `sys`
 //! and `weakref` functions. Arguments are borrowed; results are owned.
+//!
+//! The catalog of names lives in `catalog`, the `gc` module in
+//! `gc_module`, and `print()` with its conversions in `print`.
+
+mod catalog;
+mod gc_module;
+mod print;
+
+pub use catalog::{is_visible, method_exists, module_attr_exists, unsupported_builtin};
 
 use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive, Zero};
 
 use crate::ast::Name;
+use crate::builtin::Builtin;
 use crate::heap::Heap;
 use crate::object::{Dict, ObjId, Object, WeakRef};
 use crate::repr;
 
 use super::{Interp, R};
-
-/// Every built-in object the interpreter makes at start-up, by dotted path.
-/// Names without a dot (and not modules) are visible as builtins.
-pub const ALL: &[&str] = &[
-    // functions
-    "print",
-    "len",
-    "id",
-    "repr",
-    "isinstance",
-    "abs",
-    "min",
-    "max",
-    "sum",
-    "enumerate",
-    "zip",
-    // types (callable, and what `type(x)` returns)
-    "int",
-    "str",
-    "list",
-    "tuple",
-    "dict",
-    "bool",
-    "float",
-    "type",
-    "range",
-    // types with no builtin name
-    "NoneType",
-    "function",
-    "module",
-    "builtin_function_or_method",
-    // modules and their functions
-    "gc",
-    "sys",
-    "weakref",
-    "gc.collect",
-    "gc.get_count",
-    "gc.get_threshold",
-    "gc.set_threshold",
-    "gc.disable",
-    "gc.enable",
-    "gc.isenabled",
-    "gc.freeze",
-    "gc.unfreeze",
-    "gc.get_freeze_count",
-    "gc.is_tracked",
-    "sys.getrefcount",
-    "sys.getsizeof",
-    "weakref.ref",
-];
-
-const HIDDEN: &[&str] = &[
-    "NoneType",
-    "function",
-    "module",
-    "builtin_function_or_method",
-    "gc",
-    "sys",
-    "weakref",
-];
-
-/// Names of real CPython builtins the subset leaves out.
-const CPYTHON_BUILTINS: &[&str] = &[
-    "aiter",
-    "all",
-    "anext",
-    "any",
-    "ascii",
-    "bin",
-    "breakpoint",
-    "bytearray",
-    "bytes",
-    "callable",
-    "chr",
-    "classmethod",
-    "compile",
-    "complex",
-    "copyright",
-    "credits",
-    "delattr",
-    "dir",
-    "divmod",
-    "eval",
-    "exec",
-    "exit",
-    "filter",
-    "format",
-    "frozenset",
-    "getattr",
-    "globals",
-    "hasattr",
-    "hash",
-    "help",
-    "hex",
-    "input",
-    "issubclass",
-    "iter",
-    "license",
-    "locals",
-    "map",
-    "memoryview",
-    "next",
-    "object",
-    "oct",
-    "open",
-    "ord",
-    "pow",
-    "property",
-    "quit",
-    "reversed",
-    "round",
-    "set",
-    "setattr",
-    "slice",
-    "sorted",
-    "staticmethod",
-    "super",
-    "vars",
-    "__import__",
-    "__build_class__",
-    "__debug__",
-    "Ellipsis",
-    "NotImplemented",
-];
-
-const GC_ATTRS: &[&str] = &[
-    "DEBUG_COLLECTABLE",
-    "DEBUG_LEAK",
-    "DEBUG_SAVEALL",
-    "DEBUG_STATS",
-    "DEBUG_UNCOLLECTABLE",
-    "callbacks",
-    "garbage",
-    "get_debug",
-    "get_objects",
-    "get_referents",
-    "get_referrers",
-    "get_stats",
-    "is_finalized",
-    "set_debug",
-];
-
-const SYS_ATTRS: &[&str] = &[
-    "abiflags",
-    "addaudithook",
-    "api_version",
-    "argv",
-    "audit",
-    "base_exec_prefix",
-    "base_prefix",
-    "breakpointhook",
-    "builtin_module_names",
-    "byteorder",
-    "call_tracing",
-    "copyright",
-    "displayhook",
-    "dont_write_bytecode",
-    "exc_info",
-    "excepthook",
-    "exception",
-    "exec_prefix",
-    "executable",
-    "exit",
-    "flags",
-    "float_info",
-    "float_repr_style",
-    "get_asyncgen_hooks",
-    "get_int_max_str_digits",
-    "getallocatedblocks",
-    "getdefaultencoding",
-    "getdlopenflags",
-    "getfilesystemencodeerrors",
-    "getfilesystemencoding",
-    "getprofile",
-    "getrecursionlimit",
-    "getswitchinterval",
-    "gettrace",
-    "hash_info",
-    "hexversion",
-    "implementation",
-    "int_info",
-    "intern",
-    "is_finalizing",
-    "maxsize",
-    "maxunicode",
-    "meta_path",
-    "modules",
-    "orig_argv",
-    "path",
-    "path_hooks",
-    "path_importer_cache",
-    "platform",
-    "platlibdir",
-    "prefix",
-    "pycache_prefix",
-    "set_int_max_str_digits",
-    "setprofile",
-    "setrecursionlimit",
-    "setswitchinterval",
-    "settrace",
-    "stderr",
-    "stdin",
-    "stdlib_module_names",
-    "stdout",
-    "thread_info",
-    "unraisablehook",
-    "version",
-    "version_info",
-    "warnoptions",
-    "_debugmallocstats",
-    "_getframe",
-    "_clear_type_cache",
-];
-
-const WEAKREF_ATTRS: &[&str] = &[
-    "CallableProxyType",
-    "KeyedRef",
-    "ProxyType",
-    "ProxyTypes",
-    "ReferenceType",
-    "WeakKeyDictionary",
-    "WeakMethod",
-    "WeakSet",
-    "WeakValueDictionary",
-    "finalize",
-    "getweakrefcount",
-    "getweakrefs",
-    "proxy",
-];
-
-const LIST_METHODS: &[&str] = &[
-    "append", "clear", "copy", "count", "extend", "index", "insert", "pop", "remove", "reverse",
-    "sort",
-];
-const DICT_METHODS: &[&str] = &[
-    "clear",
-    "copy",
-    "fromkeys",
-    "get",
-    "items",
-    "keys",
-    "pop",
-    "popitem",
-    "setdefault",
-    "update",
-    "values",
-];
-const STR_METHODS: &[&str] = &[
-    "capitalize",
-    "casefold",
-    "center",
-    "count",
-    "encode",
-    "endswith",
-    "expandtabs",
-    "find",
-    "format",
-    "format_map",
-    "index",
-    "isalnum",
-    "isalpha",
-    "isascii",
-    "isdecimal",
-    "isdigit",
-    "isidentifier",
-    "islower",
-    "isnumeric",
-    "isprintable",
-    "isspace",
-    "istitle",
-    "isupper",
-    "join",
-    "ljust",
-    "lower",
-    "lstrip",
-    "maketrans",
-    "partition",
-    "removeprefix",
-    "removesuffix",
-    "replace",
-    "rfind",
-    "rindex",
-    "rjust",
-    "rpartition",
-    "rsplit",
-    "rstrip",
-    "split",
-    "splitlines",
-    "startswith",
-    "strip",
-    "swapcase",
-    "title",
-    "translate",
-    "upper",
-    "zfill",
-];
-const INT_METHODS: &[&str] = &[
-    "as_integer_ratio",
-    "bit_count",
-    "bit_length",
-    "conjugate",
-    "denominator",
-    "from_bytes",
-    "imag",
-    "numerator",
-    "real",
-    "to_bytes",
-];
-const FLOAT_METHODS: &[&str] = &[
-    "as_integer_ratio",
-    "conjugate",
-    "fromhex",
-    "hex",
-    "imag",
-    "is_integer",
-    "real",
-];
-
-/// Built-ins CPython calls with an argument tuple (METH_VARARGS, or a
-/// type without vectorcall): a GC allocation per call.
-pub fn takes_args_tuple(name: &str) -> bool {
-    [
-        "str",
-        "int",
-        "min",
-        "max",
-        "sys.getsizeof",
-        "gc.set_threshold",
-        "weakref.ref",
-        "print",
-    ]
-    .contains(&name)
-}
-
-pub fn is_visible(name: &str) -> bool {
-    ALL.contains(&name) && !name.contains('.') && !HIDDEN.contains(&name)
-}
-
-/// "the built-in sorted()" for a CPython builtin the subset leaves out.
-pub fn unsupported_builtin(name: &str) -> Option<String> {
-    if CPYTHON_BUILTINS.contains(&name) {
-        return Some(format!("the built-in {name}()"));
-    }
-    let exception =
-        name.ends_with("Error") || name.ends_with("Exception") || name.ends_with("Warning");
-    if exception && name.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
-        return Some(format!("exception classes ({name})"));
-    }
-    None
-}
-
-/// Whether the real module has this attribute (the subset refuses it
-/// rather than calling it missing).
-pub fn module_attr_exists(module: &str, name: &str) -> bool {
-    let list = match module {
-        "gc" => GC_ATTRS,
-        "sys" => SYS_ATTRS,
-        _ => WEAKREF_ATTRS,
-    };
-    list.contains(&name)
-}
-
-/// Whether the built-in type has this method in CPython.
-pub fn method_exists(object: &Object, name: &str) -> bool {
-    let list: &[&str] = match object {
-        Object::List(_) => LIST_METHODS,
-        Object::Dict(_) => DICT_METHODS,
-        Object::Str(_) => STR_METHODS,
-        Object::Tuple(_) => &["count", "index"],
-        Object::Int(_) | Object::Bool(_) => INT_METHODS,
-        Object::Float(_) => FLOAT_METHODS,
-        _ => &[],
-    };
-    list.contains(&name)
-}
 
 impl<H: Heap> Interp<'_, H> {
     fn arity(&self, name: &str, args: &[ObjId], min: usize, max: usize) -> R<()> {
@@ -429,19 +64,20 @@ impl<H: Heap> Interp<'_, H> {
         }
     }
 
-    pub(super) fn call_builtin(
+    pub(in crate::interp) fn call_builtin(
         &mut self,
         heap: &mut H,
-        name: &'static str,
+        b: Builtin,
         args: &[ObjId],
         kwargs: &[(Name, ObjId)],
     ) -> R<ObjId> {
-        if name != "print" {
+        let name = b.path();
+        if b != Builtin::Print {
             self.no_kwargs(name, kwargs)?;
         }
-        match name {
-            "print" => self.print(heap, args, kwargs),
-            "len" => {
+        match b {
+            Builtin::Print => self.print(heap, args, kwargs),
+            Builtin::Len => {
                 self.arity("len", args, 1, 1)?;
                 let n = match heap.get(args[0]) {
                     Object::Str(s) => s.chars().count(),
@@ -449,7 +85,7 @@ impl<H: Heap> Interp<'_, H> {
                     Object::Tuple(t) => t.len(),
                     Object::Dict(d) => d.entries.len(),
                     &Object::Range { start, stop, step } => {
-                        super::iter::range_len(start, stop, step) as usize
+                        super::ops::range_len(start, stop, step) as usize
                     }
                     other => {
                         let tname = self.type_name_of(heap, other);
@@ -461,13 +97,13 @@ impl<H: Heap> Interp<'_, H> {
                 };
                 Ok(self.new_int(heap, BigInt::from(n)))
             }
-            "id" => {
+            Builtin::Id => {
                 self.arity("id", args, 1, 1)?;
                 // Not an address: programs compare ids, they never print them.
                 let fake = 0x7f00_0000_0000u64 + 16 * args[0].0 as u64;
                 Ok(self.new_int(heap, BigInt::from(fake)))
             }
-            "repr" => {
+            Builtin::Repr => {
                 self.arity("repr", args, 1, 1)?;
                 if matches!(heap.get(args[0]), Object::Str(_)) {
                     let s = repr::repr(heap, args[0]);
@@ -476,7 +112,7 @@ impl<H: Heap> Interp<'_, H> {
                 let s = self.str_checked(heap, args[0])?;
                 Ok(self.new_str(heap, s.into()))
             }
-            "str" => {
+            Builtin::Str => {
                 self.arity("str", args, 0, 1)?;
                 let Some(&a) = args.first() else {
                     return Ok(self.new_str(heap, "".into()));
@@ -488,7 +124,7 @@ impl<H: Heap> Interp<'_, H> {
                 let s = self.str_checked(heap, a)?;
                 Ok(self.new_str(heap, s.into()))
             }
-            "int" => {
+            Builtin::Int => {
                 if args.len() == 2 {
                     return Err(self.unsupported("the base argument of int()"));
                 }
@@ -540,7 +176,7 @@ impl<H: Heap> Interp<'_, H> {
                 };
                 Ok(self.new_int(heap, v))
             }
-            "float" => {
+            Builtin::Float => {
                 self.arity("float", args, 0, 1)?;
                 let Some(&a) = args.first() else {
                     return Ok(self.new_float(heap, 0.0));
@@ -581,7 +217,7 @@ impl<H: Heap> Interp<'_, H> {
                 };
                 Ok(self.new_float(heap, v))
             }
-            "bool" => {
+            Builtin::Bool => {
                 self.arity("bool", args, 0, 1)?;
                 let t = match args.first() {
                     Some(&a) => self.truthy(heap, a)?,
@@ -589,14 +225,14 @@ impl<H: Heap> Interp<'_, H> {
                 };
                 Ok(self.bool_obj(heap, t))
             }
-            "list" => {
+            Builtin::List => {
                 self.arity("list", args, 0, 1)?;
                 let Some(&a) = args.first() else {
                     return Ok(self.new_list_owning(heap, Vec::new(), None));
                 };
                 self.list_from(heap, a)
             }
-            "tuple" => {
+            Builtin::Tuple => {
                 self.arity("tuple", args, 0, 1)?;
                 let Some(&a) = args.first() else {
                     return Ok(self.empty_tuple(heap));
@@ -608,19 +244,19 @@ impl<H: Heap> Interp<'_, H> {
                 let items = self.collect_items(heap, a)?;
                 Ok(self.new_tuple_owning(heap, items))
             }
-            "dict" => {
+            Builtin::Dict => {
                 if !args.is_empty() {
                     return Err(self.unsupported("dict() with arguments"));
                 }
                 Ok(self.alloc(heap, Object::Dict(Dict::default())))
             }
-            "type" => {
+            Builtin::Type => {
                 if args.len() != 1 {
                     return Err(self.err("TypeError", "type() takes 1 or 3 arguments"));
                 }
                 Ok(self.type_of(heap, args[0]))
             }
-            "range" => {
+            Builtin::Range => {
                 self.arity("range", args, 1, 3)?;
                 let mut nums = Vec::new();
                 for &a in args {
@@ -641,12 +277,12 @@ impl<H: Heap> Interp<'_, H> {
                 }
                 Ok(self.alloc(heap, Object::Range { start, stop, step }))
             }
-            "isinstance" => {
+            Builtin::Isinstance => {
                 self.arity("isinstance", args, 2, 2)?;
                 let r = self.isinstance(heap, args[0], args[1])?;
                 Ok(self.bool_obj(heap, r))
             }
-            "abs" => {
+            Builtin::Abs => {
                 self.arity("abs", args, 1, 1)?;
                 match heap.get(args[0]) {
                     Object::Int(i) => {
@@ -671,8 +307,8 @@ impl<H: Heap> Interp<'_, H> {
                     }
                 }
             }
-            "min" | "max" => self.min_max(heap, name, args),
-            "sum" => {
+            Builtin::Min | Builtin::Max => self.min_max(heap, b, args),
+            Builtin::Sum => {
                 self.arity("sum", args, 1, 2)?;
                 let items = self.collect_items(heap, args[0])?;
                 let mut total = match args.get(1) {
@@ -704,26 +340,39 @@ impl<H: Heap> Interp<'_, H> {
                     }
                 }
             }
-            "enumerate" | "zip" => Err(crate::error::PyError::unsupported_hint(
+            Builtin::Enumerate | Builtin::Zip => Err(crate::error::PyError::unsupported_hint(
                 self.line,
                 format!("the built-in {name}() except in a for loop header"),
                 format!("write `for ... in {name}(...):`"),
             )),
-            "NoneType" | "function" | "module" | "builtin_function_or_method" => {
+            Builtin::NoneType
+            | Builtin::Function
+            | Builtin::Module
+            | Builtin::BuiltinFunctionOrMethod => {
                 Err(self.err("TypeError", format!("cannot create '{name}' instances")))
             }
-            _ if name.starts_with("gc.") => self.gc_function(heap, name, args),
-            "sys.getrefcount" => {
+            Builtin::GcCollect
+            | Builtin::GcGetCount
+            | Builtin::GcGetThreshold
+            | Builtin::GcSetThreshold
+            | Builtin::GcDisable
+            | Builtin::GcEnable
+            | Builtin::GcIsenabled
+            | Builtin::GcFreeze
+            | Builtin::GcUnfreeze
+            | Builtin::GcGetFreezeCount
+            | Builtin::GcIsTracked => self.gc_function(heap, b, args),
+            Builtin::SysGetrefcount => {
                 self.arity("sys.getrefcount", args, 1, 1)?;
                 let n = heap.refcount(args[0]);
                 Ok(self.new_int(heap, BigInt::from(n)))
             }
-            "sys.getsizeof" => {
+            Builtin::SysGetsizeof => {
                 self.arity("getsizeof", args, 1, 2)?;
                 let n = heap.getsizeof(args[0]);
                 Ok(self.new_int(heap, BigInt::from(n)))
             }
-            "weakref.ref" => {
+            Builtin::WeakrefRef => {
                 self.arity("weakref", args, 1, 2)?;
                 let target = args[0];
                 if !matches!(
@@ -752,215 +401,10 @@ impl<H: Heap> Interp<'_, H> {
                 }
                 Ok(r)
             }
-            _ => Err(self.unsupported(format!("the built-in {name}()"))),
-        }
-    }
-
-    fn gc_function(&mut self, heap: &mut H, name: &str, args: &[ObjId]) -> R<ObjId> {
-        match name {
-            "gc.collect" => {
-                if args.len() > 1 {
-                    return Err(self.err(
-                        "TypeError",
-                        format!("collect() takes at most 1 argument ({} given)", args.len()),
-                    ));
-                }
-                let generation = match args.first() {
-                    Some(&g) => self.int_arg(heap, g, "")?,
-                    None => BigInt::from(2),
-                };
-                let generation = match generation.to_i64() {
-                    Some(g @ 0..=2) => g as usize,
-                    _ => return Err(self.err("ValueError", "invalid generation")),
-                };
-                let n = heap.collect(generation, self);
-                Ok(self.new_int(heap, BigInt::from(n)))
-            }
-            "gc.get_count" | "gc.get_threshold" => {
-                self.arity(name, args, 0, 0)?;
-                let v = if name == "gc.get_count" {
-                    heap.gc_count()
-                } else {
-                    heap.gc_threshold()
-                };
-                let items: Vec<ObjId> = v
-                    .iter()
-                    .map(|&n| self.new_int(heap, BigInt::from(n)))
-                    .collect();
-                Ok(self.new_tuple_owning(heap, items))
-            }
-            "gc.set_threshold" => {
-                if args.is_empty() || args.len() > 3 {
-                    let n = args.len();
-                    return Err(self.err(
-                        "TypeError",
-                        if n == 0 {
-                            "set_threshold() takes at least 1 argument (0 given)".to_string()
-                        } else {
-                            format!("set_threshold() takes at most 3 arguments ({n} given)")
-                        },
-                    ));
-                }
-                let mut t = heap.gc_threshold();
-                for (i, &a) in args.iter().enumerate() {
-                    let v = self.int_arg(heap, a, "")?;
-                    t[i] = v
-                        .to_usize()
-                        .unwrap_or(if v.is_negative() { 0 } else { usize::MAX });
-                }
-                heap.set_gc_threshold(t);
-                Ok(self.none(heap))
-            }
-            "gc.disable" | "gc.enable" => {
-                self.arity(name, args, 0, 0)?;
-                heap.set_gc_enabled(name == "gc.enable");
-                Ok(self.none(heap))
-            }
-            "gc.isenabled" => {
-                self.arity(name, args, 0, 0)?;
-                let on = heap.gc_enabled();
-                Ok(self.bool_obj(heap, on))
-            }
-            "gc.freeze" => {
-                self.arity(name, args, 0, 0)?;
-                heap.freeze();
-                Ok(self.none(heap))
-            }
-            "gc.is_tracked" => {
-                self.arity("gc.is_tracked", args, 1, 1)?;
-                let t = heap.is_tracked(args[0]);
-                Ok(self.bool_obj(heap, t))
-            }
-            _ => Err(self.unsupported(format!("the function {name}()"))),
-        }
-    }
-
-    /// `print(*args, sep=' ', end='\n')`.
-    fn print(&mut self, heap: &mut H, args: &[ObjId], kwargs: &[(Name, ObjId)]) -> R<ObjId> {
-        if self.print_keywords.is_none() {
-            // Measured on 3.11.7: the first print() call makes one lasting
-            // GC object (its argument parser's tuple of keyword names),
-            // with or without keywords.
-            let names: Vec<ObjId> = ["sep", "end", "file", "flush"]
-                .iter()
-                .map(|n| self.name_str(heap, &(*n).into()))
-                .collect();
-            let t = self.new_tuple_owning(heap, names);
-            self.print_keywords = Some(t);
-        }
-        let mut sep = " ".to_string();
-        let mut end = "\n".to_string();
-        for (k, v) in kwargs {
-            let slot = match &**k {
-                "sep" => &mut sep,
-                "end" => &mut end,
-                "flush" => continue,
-                "file" => return Err(self.unsupported("print(file=...)")),
-                other => {
-                    return Err(self.err(
-                        "TypeError",
-                        format!("'{other}' is an invalid keyword argument for print()"),
-                    ))
-                }
-            };
-            match heap.get(*v) {
-                Object::Str(s) => *slot = s.to_string(),
-                Object::None => {}
-                other => {
-                    let tname = self.type_name_of(heap, other);
-                    return Err(self.err(
-                        "TypeError",
-                        format!("{k} must be None or a string, not {tname}"),
-                    ));
-                }
+            Builtin::Gc | Builtin::Sys | Builtin::Weakref => {
+                Err(self.unsupported(format!("the built-in {name}()")))
             }
         }
-        // One write per piece, as print() does: what was written before an
-        // error stays written.
-        for (i, &a) in args.iter().enumerate() {
-            if i > 0 {
-                self.print_piece(heap, Err(&sep))?;
-            }
-            self.print_piece(heap, Ok(a))?;
-        }
-        self.print_piece(heap, Err(&end))?;
-        Ok(self.none(heap))
-    }
-
-    /// One `PyFile_WriteObject(piece, sys.stdout, Py_PRINT_RAW)` of print():
-    /// the object `Ok(id)` (converted with str()) or the text `Err(s)` of
-    /// `sep`/`end`. Measured on 3.11.7: it looks up `sys.stdout.write`
-    /// with `PyObject_GetAttr`, which makes a bound method (a GC object on
-    /// no free list) before the str() and frees it after the write. So each
-    /// piece counts +1 in `gc.get_count()` (which can start a collection)
-    /// then -1, and a loop that prints collects one allocation earlier.
-    fn print_piece(&mut self, heap: &mut H, piece: Result<ObjId, &str>) -> R<()> {
-        let writer = self.shadow(heap, Vec::new());
-        self.stack.push(writer);
-        let text = match piece {
-            Ok(a) => self.str_checked(heap, a),
-            Err(s) => Ok(s.to_string()),
-        };
-        if let Ok(text) = &text {
-            self.stdout_write(text);
-        }
-        let writer = self.stack.pop().expect("pushed above");
-        self.decref(heap, writer);
-        text.map(|_| ())
-    }
-
-    /// `sys.stdout.write(text)`.
-    fn stdout_write(&mut self, text: &str) {
-        self.stdout.push_str(text);
-        if let Some(t) = self.tracer.as_mut() {
-            t.printed(text);
-        }
-    }
-
-    /// The first repr of a container in a CPython process makes the
-    /// thread-state dict and the list `Py_ReprEnter` keeps there (two GC
-    /// allocations `gc.get_count()` sees); later ones reuse them.
-    fn repr_enter(&mut self, heap: &mut H, id: ObjId) {
-        let enters = match heap.get(id) {
-            Object::Dict(_) => true,
-            Object::List(l) => !l.items.is_empty(),
-            Object::Tuple(t) => !t.is_empty(),
-            _ => false,
-        };
-        if !enters || self.repr_state.is_some() {
-            return;
-        }
-        let dict = self.alloc(heap, Object::Dict(Dict::default()));
-        let list = self.new_list_owning(heap, Vec::new(), None);
-        let key = self.name_str(heap, &"Py_Repr".into());
-        self.repr_state = Some(dict);
-        // A str key into a fresh dict: this cannot fail.
-        self.dict_set(heap, dict, key, list)
-            .expect("a str key is hashable");
-    }
-
-    /// `repr(x)`, with CPython's limit on converting huge ints.
-    pub(super) fn repr_checked(&mut self, heap: &mut H, id: ObjId) -> R<String> {
-        self.repr_enter(heap, id);
-        if repr::exceeds_int_digits(heap, id) {
-            return Err(self.err(
-                "ValueError",
-                "Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit",
-            ));
-        }
-        Ok(repr::repr(heap, id))
-    }
-
-    /// `str(x)`, with CPython's limit on converting huge ints.
-    pub(super) fn str_checked(&mut self, heap: &mut H, id: ObjId) -> R<String> {
-        self.repr_enter(heap, id);
-        if repr::exceeds_int_digits(heap, id) {
-            return Err(self.err(
-                "ValueError",
-                "Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit",
-            ));
-        }
-        Ok(repr::str_of(heap, id))
     }
 
     /// `type(x)`: the class of an instance, or the built-in type object.
@@ -970,37 +414,9 @@ impl<H: Heap> Interp<'_, H> {
             heap.incref(class);
             return class;
         }
-        let name = match heap.get(id) {
-            Object::None => "NoneType",
-            Object::Bool(_) => "bool",
-            Object::Int(_) => "int",
-            Object::Float(_) => "float",
-            Object::Str(_) => "str",
-            Object::Tuple(_) => "tuple",
-            Object::List(_) => "list",
-            Object::Dict(_) => "dict",
-            Object::Class(_) => "type",
-            Object::Function { .. } => "function",
-            Object::Builtin(b)
-                if is_type_name(b)
-                    || [
-                        "NoneType",
-                        "function",
-                        "module",
-                        "builtin_function_or_method",
-                        "weakref.ref",
-                    ]
-                    .contains(b) =>
-            {
-                "type"
-            }
-            Object::Builtin(_) => "builtin_function_or_method",
-            Object::Module(_) => "module",
-            Object::Range { .. } => "range",
-            Object::WeakRef(_) => "weakref.ref",
-            Object::Instance(_) => unreachable!("handled above"),
-        };
-        self.builtin(heap, name).expect("every type is a builtin")
+        let class = class_of(heap.get(id)).expect("instances are handled above");
+        self.builtin(heap, class.path())
+            .expect("every type is a builtin")
     }
 
     fn isinstance(&mut self, heap: &mut H, obj: ObjId, types: ObjId) -> R<bool> {
@@ -1014,8 +430,10 @@ impl<H: Heap> Interp<'_, H> {
         for c in candidates {
             let is_type = match heap.get(c) {
                 Object::Class(_) => true,
+                // The subset does not accept these two types here yet.
                 Object::Builtin(b) => {
-                    is_type_name(b) || *b == "NoneType" || *b == "function" || *b == "module"
+                    b.is_type()
+                        && !matches!(b, Builtin::BuiltinFunctionOrMethod | Builtin::WeakrefRef)
                 }
                 _ => false,
             };
@@ -1026,7 +444,7 @@ impl<H: Heap> Interp<'_, H> {
                 ));
                 break;
             }
-            let int_for_bool = is_bool && matches!(heap.get(c), Object::Builtin("int"));
+            let int_for_bool = is_bool && matches!(heap.get(c), Object::Builtin(Builtin::Int));
             if c == actual || int_for_bool {
                 result = Ok(true);
                 break;
@@ -1036,7 +454,8 @@ impl<H: Heap> Interp<'_, H> {
         result
     }
 
-    fn min_max(&mut self, heap: &mut H, name: &str, args: &[ObjId]) -> R<ObjId> {
+    fn min_max(&mut self, heap: &mut H, b: Builtin, args: &[ObjId]) -> R<ObjId> {
+        let name = b.path();
         if args.is_empty() {
             return Err(self.err(
                 "TypeError",
@@ -1054,7 +473,7 @@ impl<H: Heap> Interp<'_, H> {
         if items.is_empty() {
             return Err(self.err("ValueError", format!("{name}() arg is an empty sequence")));
         }
-        let op = if name == "min" {
+        let op = if b == Builtin::Min {
             crate::ast::CmpOp::Lt
         } else {
             crate::ast::CmpOp::Gt
@@ -1089,7 +508,7 @@ impl<H: Heap> Interp<'_, H> {
 
     /// `list(x)`: sized inputs are preallocated exactly (rounded to even),
     /// as 3.11's list___init__ does.
-    pub(super) fn list_from(&mut self, heap: &mut H, source: ObjId) -> R<ObjId> {
+    pub(in crate::interp) fn list_from(&mut self, heap: &mut H, source: ObjId) -> R<ObjId> {
         let sized = matches!(
             heap.get(source),
             Object::List(_)
@@ -1109,11 +528,27 @@ impl<H: Heap> Interp<'_, H> {
     }
 }
 
-fn is_type_name(name: &str) -> bool {
-    [
-        "int", "str", "list", "tuple", "dict", "bool", "float", "type", "range",
-    ]
-    .contains(&name)
+/// `type(x)` for every object but an instance (whose class is an
+/// object of the program, not a builtin).
+fn class_of(object: &Object) -> Option<Builtin> {
+    Some(match object {
+        Object::None => Builtin::NoneType,
+        Object::Bool(_) => Builtin::Bool,
+        Object::Int(_) => Builtin::Int,
+        Object::Float(_) => Builtin::Float,
+        Object::Str(_) => Builtin::Str,
+        Object::Tuple(_) => Builtin::Tuple,
+        Object::List(_) => Builtin::List,
+        Object::Dict(_) => Builtin::Dict,
+        Object::Class(_) => Builtin::Type,
+        Object::Function { .. } => Builtin::Function,
+        Object::Builtin(b) if b.is_type() => Builtin::Type,
+        Object::Builtin(_) => Builtin::BuiltinFunctionOrMethod,
+        Object::Module(_) => Builtin::Module,
+        Object::Range { .. } => Builtin::Range,
+        Object::WeakRef(_) => Builtin::WeakrefRef,
+        Object::Instance(_) => return None,
+    })
 }
 
 /// Python's `float(str)`: decimal text, inf and nan, surrounding spaces.
