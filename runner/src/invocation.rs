@@ -2,7 +2,7 @@
 //! `memlings hint units` once it is installed, `cargo run -- hint units`
 //! while it is started with `cargo run` (no `memlings` on the PATH then).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// `args` (such as `hint units`) as a command the learner can type.
@@ -14,21 +14,23 @@ pub fn command(workspace_root: &Path, args: &str) -> String {
     }
 }
 
+/// The workspace the runner works in, once it is known.
+static WORKSPACE_ROOT: OnceLock<PathBuf> = OnceLock::new();
+
+/// Tells [`learner_command`] which workspace the runner works in, so its
+/// messages name the command that reaches this binary from there.
+pub fn remember_workspace(root: &Path) {
+    let _ = WORKSPACE_ROOT.set(root.to_path_buf());
+}
+
 /// [`command`] for messages made where no workspace is at hand (errors,
-/// watch-mode notes): the workspace is the one around the current folder,
-/// as for every command.
+/// watch-mode notes): the workspace is the one [`remember_workspace`] was
+/// told of; before that, only the parent process says whether cargo ran us.
 pub fn learner_command(args: &str) -> String {
-    static BY_CARGO: OnceLock<bool> = OnceLock::new();
-    let by_cargo = *BY_CARGO.get_or_init(|| {
-        let root = std::env::current_dir()
-            .ok()
-            .and_then(|cwd| crate::workspace::Workspace::discover(&cwd).ok())
-            .map(|ws| ws.root);
-        match root {
-            Some(root) => run_by_cargo(&root),
-            None => parent_is_cargo(),
-        }
-    });
+    let by_cargo = match WORKSPACE_ROOT.get() {
+        Some(root) => run_by_cargo(root),
+        None => parent_is_cargo(),
+    };
     if by_cargo {
         format!("cargo run -- {args}")
     } else {

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod commands;
 pub mod error;
+pub mod hint;
 pub mod invocation;
 pub mod pristine;
 pub mod progress;
@@ -11,4 +12,5 @@ pub mod registry;
 pub mod snapshot;
 pub mod state;
 pub mod term;
+pub mod workbook;
 pub mod workspace;

@@ -23,7 +23,7 @@ use crate::error::UserError;
 use crate::registry::{Exercise, Registry};
 use crate::workspace::Workspace;
 
-pub const DIR: &str = "runner/pristine";
+pub use crate::workspace::PRISTINE as DIR;
 
 /// The command that records the exercises as they are.
 pub const RECORD: &str = "memlings verify --update-pristine";

@@ -3,7 +3,6 @@
 use colored::Colorize;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::commands::Session;
 use crate::registry::Registry;
 use crate::state::State;
 
@@ -21,10 +20,9 @@ pub fn summary(registry: &Registry, state: &State) -> String {
 }
 
 /// Every exercise with its part, status and file; the current one marked.
-pub fn table(session: &Session, state: &State) -> String {
+pub fn table(registry: &Registry, state: &State) -> String {
     let mut out = String::new();
-    let name_width = session
-        .registry
+    let name_width = registry
         .exercises
         .iter()
         .map(|ex| ex.name.len())
@@ -37,7 +35,7 @@ pub fn table(session: &Session, state: &State) -> String {
         format!("{:<8}", "status").bold(),
         "file".bold()
     ));
-    for (i, ex) in session.registry.exercises.iter().enumerate() {
+    for (i, ex) in registry.exercises.iter().enumerate() {
         let marker = if i == state.current {
             "▶".cyan().bold().to_string()
         } else {

@@ -31,19 +31,12 @@ pub struct Exercise {
     pub uses: Vec<String>,
 }
 
+/// The registry's path inside a workspace; also how a workspace is recognized.
+pub const REGISTRY: &str = "runner/exercises.toml";
+
+// An exercise's paths (`exercise_rel` and the rest) are derived in
+// `workspace`, with every other path of the layout.
 impl Exercise {
-    pub fn exercise_rel(&self) -> String {
-        format!("exercises/{}/{}.rs", self.chapter, self.name)
-    }
-
-    pub fn solution_rel(&self) -> String {
-        format!("solutions/{}/{}.rs", self.chapter, self.name)
-    }
-
-    pub fn check_rel(&self) -> String {
-        format!("runner/checks/{}/{}.rs", self.chapter, self.name)
-    }
-
     /// The book page and anchor, split.
     pub fn book_page(&self) -> (&str, Option<&str>) {
         match self.book.split_once('#') {
@@ -70,7 +63,7 @@ impl Registry {
             path: path.to_path_buf(),
             message: format!(
                 "cannot read it ({e}); restore it with `git checkout -- {}`",
-                crate::workspace::REGISTRY
+                REGISTRY
             ),
         })?;
         Registry::parse(&text, path)

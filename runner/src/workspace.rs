@@ -1,13 +1,45 @@
 //! Where things live. Every path the runner touches is derived here, so the
-//! layout is written down once.
+//! layout is written down once: the folders of a workspace, where an
+//! exercise sits in each of them, and how a path reads to the user
+//! (relative to the workspace root).
 
 use std::path::{Path, PathBuf};
 
 use crate::error::UserError;
 use crate::registry::Exercise;
 
-/// The registry's path inside a workspace; also how a workspace is recognized.
-pub const REGISTRY: &str = "runner/exercises.toml";
+pub use crate::registry::REGISTRY;
+
+/// The learner's exercises.
+pub const EXERCISES: &str = "exercises";
+/// The reference solutions, laid out like [`EXERCISES`].
+pub const SOLUTIONS: &str = "solutions";
+/// One check per exercise, laid out like [`EXERCISES`], and the harness.
+pub const CHECKS: &str = "runner/checks";
+/// The starting code as shipped, laid out like [`EXERCISES`].
+pub const PRISTINE: &str = "runner/pristine";
+/// One folder of expected outputs per exercise.
+pub const SNAPSHOTS: &str = "runner/snapshots";
+
+/// Where `ex` sits in any folder laid out like `exercises/`.
+pub fn in_tree(ex: &Exercise) -> String {
+    format!("{}/{}.rs", ex.chapter, ex.name)
+}
+
+impl Exercise {
+    /// The learner's file, relative to the workspace root.
+    pub fn exercise_rel(&self) -> String {
+        format!("{EXERCISES}/{}", in_tree(self))
+    }
+
+    pub fn solution_rel(&self) -> String {
+        format!("{SOLUTIONS}/{}", in_tree(self))
+    }
+
+    pub fn check_rel(&self) -> String {
+        format!("{CHECKS}/{}", in_tree(self))
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Workspace {
@@ -33,7 +65,11 @@ impl Workspace {
     }
 
     pub fn exercises_dir(&self) -> PathBuf {
-        self.root.join("exercises")
+        self.root.join(EXERCISES)
+    }
+
+    pub fn solutions_dir(&self) -> PathBuf {
+        self.root.join(SOLUTIONS)
     }
 
     pub fn exercise_file(&self, ex: &Exercise) -> PathBuf {
@@ -50,26 +86,24 @@ impl Workspace {
 
     /// The exercise's starting code, as shipped: what `reset` restores.
     pub fn pristine_file(&self, ex: &Exercise) -> PathBuf {
-        self.pristine_dir()
-            .join(&ex.chapter)
-            .join(format!("{}.rs", ex.name))
+        self.pristine_dir().join(in_tree(ex))
     }
 
     /// Laid out like `exercises/`, holding only the starting code.
     pub fn pristine_dir(&self) -> PathBuf {
-        self.root.join("runner/pristine")
+        self.root.join(PRISTINE)
     }
 
     pub fn snapshot_dir(&self, ex: &Exercise) -> PathBuf {
-        self.root.join("runner/snapshots").join(&ex.name)
+        self.snapshots_root().join(&ex.name)
     }
 
     pub fn snapshots_root(&self) -> PathBuf {
-        self.root.join("runner/snapshots")
+        self.root.join(SNAPSHOTS)
     }
 
     pub fn harness_support(&self) -> PathBuf {
-        self.root.join("runner/checks/harness.rs")
+        self.root.join(CHECKS).join("harness.rs")
     }
 
     /// The Python bridge's crate, which heaps from Part III on implement.
@@ -104,5 +138,34 @@ impl Workspace {
             .unwrap_or(path)
             .display()
             .to_string()
+    }
+
+    /// `text` (a compiler or panic message, a path) with every path inside
+    /// the workspace written relative to its root, as the user knows it.
+    pub fn relative_in(&self, text: &str) -> String {
+        let root = format!("{}/", self.root.display());
+        text.replace(&root, "")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_workspace_files_relative_to_its_root() {
+        let ws = Workspace {
+            root: PathBuf::from("/home/me/memlings"),
+        };
+        let text = "error at /home/me/memlings/exercises/01_a/one.rs:3:5 and /elsewhere/x.rs";
+        assert_eq!(
+            ws.relative_in(text),
+            "error at exercises/01_a/one.rs:3:5 and /elsewhere/x.rs"
+        );
+        assert_eq!(
+            ws.display(Path::new("/home/me/memlings/runner/pristine/01_a/one.rs")),
+            "runner/pristine/01_a/one.rs"
+        );
+        assert_eq!(ws.display(Path::new("/elsewhere/x.rs")), "/elsewhere/x.rs");
     }
 }

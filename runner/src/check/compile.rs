@@ -28,19 +28,19 @@ impl SourceTree {
     pub fn exercises(ws: &Workspace) -> SourceTree {
         SourceTree {
             label: "exercises".into(),
-            dir: ws.root.join("exercises"),
+            dir: ws.exercises_dir(),
         }
     }
 
     pub fn solutions(ws: &Workspace) -> SourceTree {
         SourceTree {
             label: "solutions".into(),
-            dir: ws.root.join("solutions"),
+            dir: ws.solutions_dir(),
         }
     }
 
     pub fn file(&self, ex: &Exercise) -> PathBuf {
-        self.dir.join(&ex.chapter).join(format!("{}.rs", ex.name))
+        self.dir.join(crate::workspace::in_tree(ex))
     }
 }
 

@@ -245,8 +245,7 @@ impl<'a> Checker<'a> {
     /// Compiler and panic messages name files by absolute path; the learner
     /// knows them as `exercises/...`.
     fn relative_paths(&self, text: &str) -> String {
-        let root = format!("{}/", self.ws.root.display());
-        text.replace(&root, "")
+        self.ws.relative_in(text)
     }
 }
 

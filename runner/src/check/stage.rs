@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::registry::Exercise;
-use crate::workspace::Workspace;
+use crate::workspace::{in_tree, Workspace};
 
 /// Staged copy to the path shown for it, longest staged path first.
 #[derive(Debug, Clone, Default)]
@@ -67,12 +67,12 @@ pub fn stage(
     let tree = dir.join("tree");
     let mut paths = PathMap::default();
 
-    let exercise = tree.join(&ex.chapter).join(format!("{}.rs", ex.name));
+    let exercise = tree.join(in_tree(ex));
     copy(source, &exercise)?;
     paths.add(&exercise, ws.display(source));
     for dep in uses {
         let from = ws.solution_file(dep);
-        let to = tree.join(&dep.chapter).join(format!("{}.rs", dep.name));
+        let to = tree.join(in_tree(dep));
         copy(&from, &to)?;
         paths.add(&to, ws.display(&from));
     }

@@ -5,32 +5,31 @@ use std::process::ExitCode;
 use anyhow::Result;
 use colored::Colorize;
 
-use super::Session;
 use crate::check::render;
+use crate::workbook::Workbook;
 use crate::{invocation, progress};
 
-pub fn run(session: &Session, name: Option<&str>, all: bool) -> Result<ExitCode> {
-    let mut state = session.load_state();
+pub fn run(book: &mut Workbook, name: Option<&str>, all: bool) -> Result<ExitCode> {
     if all {
-        return check_all(session, &mut state);
+        return check_all(book);
     }
-    let ex = session.pick(name, &state)?;
-    session.require_file(ex)?;
-    let report = session.learner_checker().check(ex)?;
+    let ex = book.pick(name)?;
+    book.require_file(ex)?;
+    let (index, name) = (book.index(&ex.name)?, ex.name.clone());
+    let checked = book.check(index)?;
     print!(
         "{}",
-        render::with_detail(&report, render::Detail::Everything)
+        render::with_detail(&checked.report, render::Detail::Everything)
     );
-    let passed = report.verdict.passed();
-    if state.record(&ex.name, passed) {
-        println!("{}", progress::summary(&session.registry, &state));
+    if checked.first_pass {
+        println!("{}", progress::summary(&book.registry, &book.progress));
     }
-    state.save(&session.registry)?;
+    let passed = checked.report.verdict.passed();
     if !passed {
         println!(
             "\n{} {}",
             "Stuck?".bold(),
-            invocation::command(&session.ws.root, &format!("hint {}", ex.name)).cyan()
+            invocation::command(&book.ws.root, &format!("hint {name}")).cyan()
         );
     }
     Ok(if passed {
@@ -40,37 +39,18 @@ pub fn run(session: &Session, name: Option<&str>, all: bool) -> Result<ExitCode>
     })
 }
 
-fn check_all(session: &Session, state: &mut crate::state::State) -> Result<ExitCode> {
-    let reports = every_exercise(session, state, "checking")?;
+fn check_all(book: &mut Workbook) -> Result<ExitCode> {
+    let bar = progress::bar(book.registry.exercises.len() as u64, "checking");
+    let reports = book.check_all(|_| bar.inc(1))?;
+    bar.finish_and_clear();
     for report in &reports {
         println!("{}", render::headline(report));
     }
-    println!("\n{}", progress::summary(&session.registry, state));
+    println!("\n{}", progress::summary(&book.registry, &book.progress));
     let all_pass = reports.iter().all(|r| r.verdict.passed());
     Ok(if all_pass {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
-}
-
-/// Checks every exercise (with a progress bar), records each result and
-/// saves: `check --all` and the watch mode's `c` key. The current exercise
-/// stays where the learner put it: a check is no reason to move them.
-pub(super) fn every_exercise(
-    session: &Session,
-    state: &mut crate::state::State,
-    label: &str,
-) -> Result<Vec<crate::check::Report>> {
-    let exercises: Vec<_> = session.registry.exercises.iter().collect();
-    let bar = progress::bar(exercises.len() as u64, label);
-    let reports = session
-        .learner_checker()
-        .check_many(&exercises, |_| bar.inc(1))?;
-    bar.finish_and_clear();
-    for report in &reports {
-        state.record(&report.exercise, report.verdict.passed());
-    }
-    state.save(&session.registry)?;
-    Ok(reports)
 }

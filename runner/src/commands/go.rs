@@ -6,17 +6,13 @@ use std::process::ExitCode;
 use anyhow::Result;
 use colored::Colorize;
 
-use super::Session;
+use crate::workbook::Workbook;
 
-pub fn run(session: &Session, name: &str) -> Result<ExitCode> {
-    let ex = session.registry.get(name)?;
-    let mut state = session.load_state();
-    state.current = session
-        .registry
-        .index_of(&ex.name)
-        .expect("get found it in the registry");
-    state.save(&session.registry)?;
-    let status = if state.is_done(&ex.name) {
+pub fn run(book: &mut Workbook, name: &str) -> Result<ExitCode> {
+    let index = book.index(name)?;
+    book.go(index)?;
+    let ex = book.current();
+    let status = if book.progress.is_done(&ex.name) {
         "done".green()
     } else {
         "pending".yellow()

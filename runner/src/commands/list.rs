@@ -5,13 +5,12 @@ use std::process::ExitCode;
 use anyhow::Result;
 use colored::Colorize;
 
-use super::Session;
 use crate::progress;
+use crate::workbook::Workbook;
 
-pub fn run(session: &Session) -> Result<ExitCode> {
-    let state = session.load_state();
-    print!("{}", progress::table(session, &state));
-    println!("\n{}", progress::summary(&session.registry, &state));
+pub fn run(book: &Workbook) -> Result<ExitCode> {
+    print!("{}", progress::table(&book.registry, &book.progress));
+    println!("\n{}", progress::summary(&book.registry, &book.progress));
     println!(
         "{}",
         format!(

@@ -15,13 +15,8 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
-use crate::check::compile::SourceTree;
-use crate::check::sandbox::Limits;
-use crate::check::Checker;
-use crate::registry::{Exercise, Registry};
-use crate::state::State;
-use crate::term::{self, ColorChoice};
-use crate::workspace::Workspace;
+use crate::term::ColorChoice;
+use crate::workbook::Workbook;
 
 /// Learn how Python manages memory by building it in Rust.
 ///
@@ -100,79 +95,12 @@ pub enum Command {
     },
 }
 
-/// What every command starts from.
-pub struct Session {
-    pub ws: Workspace,
-    pub registry: Registry,
-    pub limits: Limits,
-    pub color: bool,
-}
-
-impl Session {
-    fn open(cli: &Cli) -> Result<Session> {
-        let cwd = std::env::current_dir()?;
-        let ws = Workspace::discover(&cwd)?;
-        let registry = Registry::load(&ws.registry())?;
-        Ok(Session {
-            ws,
-            registry,
-            limits: Limits {
-                time: Duration::from_secs(cli.time_limit),
-                ..Limits::default()
-            },
-            color: colored::control::SHOULD_COLORIZE.should_colorize(),
-        })
-    }
-
-    pub fn checker(&self, tree: SourceTree) -> Checker<'_> {
-        Checker {
-            ws: &self.ws,
-            registry: &self.registry,
-            tree,
-            limits: self.limits,
-            color: self.color,
-        }
-    }
-
-    pub fn learner_checker(&self) -> Checker<'_> {
-        self.checker(SourceTree::exercises(&self.ws))
-    }
-
-    pub fn load_state(&self) -> State {
-        let (state, warning) = State::load(&self.ws, &self.registry);
-        if let Some(warning) = warning {
-            term::warn(&warning);
-        }
-        state
-    }
-
-    /// The exercise a command names, or the current one.
-    pub fn pick<'s>(&'s self, name: Option<&str>, state: &State) -> Result<&'s Exercise> {
-        match name {
-            Some(name) => Ok(self.registry.get(name)?),
-            None => Ok(&self.registry.exercises[state.current]),
-        }
-    }
-
-    /// Fails with a clear message when the learner's exercise file is gone.
-    pub fn require_file(&self, ex: &Exercise) -> Result<()> {
-        if !self.ws.exercise_file(ex).is_file() {
-            return Err(crate::error::UserError::MissingExerciseFile {
-                name: ex.name.clone(),
-                path: ex.exercise_rel().into(),
-            }
-            .into());
-        }
-        Ok(())
-    }
-}
-
 pub fn run(cli: Cli) -> Result<ExitCode> {
     // `py` runs any file, inside the workspace or not.
     if let Some(Command::Py(args)) = &cli.command {
         return py::run(args, Duration::from_secs(cli.time_limit));
     }
-    let session = Session::open(&cli)?;
+    let mut book = Workbook::open(Duration::from_secs(cli.time_limit))?;
     match cli.command.unwrap_or(Command::Watch {
         manual: false,
         auto_advance: false,
@@ -181,18 +109,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             manual,
             auto_advance,
         } => watch::run(
-            &session,
+            &mut book,
             watch::Options {
                 manual,
                 auto_advance,
             },
         ),
-        Command::Go { name } => go::run(&session, &name),
-        Command::List => list::run(&session),
-        Command::Check { name, all } => check::run(&session, name.as_deref(), all),
-        Command::Hint { name } => hint::run(&session, name.as_deref()),
-        Command::Reset { name } => reset::run(&session, &name),
-        Command::Verify { update_pristine } => verify::run(&session, update_pristine),
-        Command::Py(_) => unreachable!("handled before the session opens"),
+        Command::Go { name } => go::run(&mut book, &name),
+        Command::List => list::run(&book),
+        Command::Check { name, all } => check::run(&mut book, name.as_deref(), all),
+        Command::Hint { name } => hint::run(&book, name.as_deref()),
+        Command::Reset { name } => reset::run(&mut book, &name),
+        Command::Verify { update_pristine } => verify::run(&book, update_pristine),
+        Command::Py(_) => unreachable!("handled before the workbook opens"),
     }
 }

@@ -11,13 +11,13 @@ use std::process::ExitCode;
 use anyhow::Result;
 use colored::Colorize;
 
-use super::Session;
 use crate::check::compile::SourceTree;
 use crate::check::{render, CaseOutcome, Report, Verdict};
 use crate::registry::Exercise;
-use crate::{pristine, progress, snapshot};
+use crate::workbook::Workbook;
+use crate::{pristine, progress, snapshot, workspace};
 
-pub fn run(session: &Session, update_pristine: bool) -> Result<ExitCode> {
+pub fn run(session: &Workbook, update_pristine: bool) -> Result<ExitCode> {
     let mut problems = Vec::new();
     if update_pristine {
         refuse_solved_starters(session)?;
@@ -97,7 +97,7 @@ pub fn run(session: &Session, update_pristine: bool) -> Result<ExitCode> {
 /// the code that `reset` restores. A starting file that would change must
 /// compile and fail its check, as every starter does; else nothing is
 /// recorded.
-fn refuse_solved_starters(session: &Session) -> Result<()> {
+fn refuse_solved_starters(session: &Workbook) -> Result<()> {
     let changed: BTreeSet<String> = pristine::drift(&session.ws, &session.registry)
         .iter()
         .filter_map(|drift| drift.exercise().map(str::to_string))
@@ -135,7 +135,7 @@ fn refuse_solved_starters(session: &Session) -> Result<()> {
     .into())
 }
 
-fn structure(session: &Session, ex: &Exercise, problems: &mut Vec<String>) {
+fn structure(session: &Workbook, ex: &Exercise, problems: &mut Vec<String>) {
     let ws = &session.ws;
     for (what, rel) in [
         ("exercise", ex.exercise_rel()),
@@ -199,8 +199,8 @@ fn solution_passes(ex: &Exercise, report: &Report, problems: &mut Vec<String>) {
 
 /// exercises/Cargo.toml and solutions/Cargo.toml must name each exercise as a
 /// binary, so rust-analyzer and `cargo run --bin NAME` know it.
-fn manifests(session: &Session, problems: &mut Vec<String>) {
-    for tree in ["exercises", "solutions"] {
+fn manifests(session: &Workbook, problems: &mut Vec<String>) {
+    for tree in [workspace::EXERCISES, workspace::SOLUTIONS] {
         let manifest = session.ws.root.join(tree).join("Cargo.toml");
         let bins: BTreeSet<(String, String)> = std::fs::read_to_string(&manifest)
             .ok()
@@ -216,7 +216,7 @@ fn manifests(session: &Session, problems: &mut Vec<String>) {
             })
             .collect();
         for ex in &session.registry.exercises {
-            let want = (ex.name.clone(), format!("{}/{}.rs", ex.chapter, ex.name));
+            let want = (ex.name.clone(), workspace::in_tree(ex));
             if !bins.contains(&want) {
                 problems.push(format!(
                     "{tree}/Cargo.toml: add [[bin]] name = \"{}\" path = \"{}\"",
@@ -234,16 +234,20 @@ fn manifests(session: &Session, problems: &mut Vec<String>) {
     }
 }
 
-fn orphans(session: &Session, problems: &mut Vec<String>) {
+fn orphans(session: &Workbook, problems: &mut Vec<String>) {
     let ws = &session.ws;
     let known: BTreeSet<String> = session
         .registry
         .exercises
         .iter()
         .flat_map(|ex| [ex.exercise_rel(), ex.solution_rel(), ex.check_rel()])
-        .chain(["runner/checks/harness.rs".to_string()])
+        .chain([ws.display(&ws.harness_support())])
         .collect();
-    for dir in ["exercises", "solutions", "runner/checks"] {
+    for dir in [
+        workspace::EXERCISES,
+        workspace::SOLUTIONS,
+        workspace::CHECKS,
+    ] {
         for file in rust_files(&ws.root.join(dir)) {
             let rel = ws.display(&file);
             if !known.contains(&rel) {

@@ -18,10 +18,9 @@ use std::sync::mpsc::{channel, Receiver};
 use anyhow::Result;
 use colored::Colorize;
 
-use super::{check, hint, reset, Session};
 use crate::check::render;
 use crate::progress;
-use crate::state::State;
+use crate::workbook::{Checked, Workbook};
 use contents::Contents;
 use events::{Event, Key};
 use list_view::{Action, ListView};
@@ -36,18 +35,15 @@ pub struct Options {
     pub auto_advance: bool,
 }
 
-pub fn run(session: &Session, options: Options) -> Result<ExitCode> {
+pub fn run(book: &mut Workbook, options: Options) -> Result<ExitCode> {
     let (tx, rx) = channel();
     let keys_raw = !options.manual && std::io::stdin().is_terminal();
     // Taken before the watcher starts, so no write can slip in between.
-    let contents = Contents::take(&session.ws, &session.registry);
+    let contents = Contents::take(&book.ws, &book.registry);
     let _watcher = if options.manual {
         None
     } else {
-        Some(events::watch_files(
-            &session.ws.exercises_dir(),
-            tx.clone(),
-        )?)
+        Some(events::watch_files(&book.ws.exercises_dir(), tx.clone())?)
     };
     let _raw = if keys_raw {
         Some(events::RawMode::enter()?)
@@ -60,8 +56,7 @@ pub fn run(session: &Session, options: Options) -> Result<ExitCode> {
         events::read_lines(tx);
     }
     let mut ui = Ui {
-        session,
-        state: session.load_state(),
+        book,
         raw: keys_raw,
         options,
         contents,
@@ -84,8 +79,7 @@ enum Why {
 }
 
 struct Ui<'a> {
-    session: &'a Session,
-    state: State,
+    book: &'a mut Workbook,
     raw: bool,
     options: Options,
     contents: Contents,
@@ -115,8 +109,7 @@ impl Ui<'_> {
             Event::FileWritten(path) => self.file_written(&path)?,
             Event::Key(Key::Char('q') | Key::Interrupt) | Event::InputClosed => return Ok(false),
             Event::Key(Key::Char('h')) => {
-                let ex = &self.session.registry.exercises[self.state.current];
-                self.print(&format!("\n{}", hint::text(ex)));
+                self.print(&format!("\n{}", crate::hint::text(self.book.current())));
                 self.footer();
             }
             Event::Key(Key::Char('l')) => return self.list(rx),
@@ -124,7 +117,7 @@ impl Ui<'_> {
             Event::Key(Key::Char('p')) => self.back()?,
             Event::Key(Key::Char('c')) => self.check_all()?,
             Event::Key(Key::Char('r')) => {
-                let current = self.state.current;
+                let current = self.book.progress.current;
                 if let Some(message) = self.ask_and_reset(current, rx)? {
                     self.check_current(Why::Asked, Some(message))?;
                 } else {
@@ -151,8 +144,7 @@ impl Ui<'_> {
     /// Something wrote a file under exercises/. Only a new content is a
     /// save: then the exercise is checked, and becomes current if it was not.
     fn file_written(&mut self, path: &Path) -> Result<()> {
-        let session = self.session;
-        let (ws, registry) = (&session.ws, &session.registry);
+        let (ws, registry) = (&self.book.ws, &self.book.registry);
         let Some(index) = registry
             .exercises
             .iter()
@@ -165,7 +157,7 @@ impl Ui<'_> {
             return Ok(());
         }
         let mut note = None;
-        if index != self.state.current {
+        if index != self.book.progress.current {
             // Another exercise's file going away is no save of it.
             if !file.is_file() {
                 return Ok(());
@@ -174,7 +166,7 @@ impl Ui<'_> {
                 "Switched to {} because you saved it.",
                 registry.exercises[index].name.bold()
             ));
-            self.state.current = index;
+            self.book.progress.current = index;
         }
         self.check_current(Why::Saved, note)
     }
@@ -182,15 +174,13 @@ impl Ui<'_> {
     /// Checks the current exercise and shows the report. A pass waits for
     /// `n`, unless auto-advance is on and a save made it pass.
     fn check_current(&mut self, why: Why, note: Option<String>) -> Result<()> {
-        let session = self.session;
-        let registry = &session.registry;
-        let index = self.state.current;
-        let ex = &registry.exercises[index];
-        let file = session.ws.exercise_file(ex);
+        let index = self.book.progress.current;
+        let ex = self.book.registry.exercises[index].clone();
+        let file = self.book.ws.exercise_file(&ex);
         let mut text = note.map(|n| format!("{n}\n\n")).unwrap_or_default();
         if !file.is_file() {
             self.contents.refresh(index, &file);
-            self.state.save(registry)?;
+            self.book.save()?;
             text.push_str(&format!(
                 "{} {} is missing. Press r to restore it.\n",
                 "✗".red().bold(),
@@ -204,14 +194,15 @@ impl Ui<'_> {
         // Remembered before compiling: a save during the check is then
         // still a change, and checked again.
         self.contents.refresh(index, &file);
-        let report = session.learner_checker().check(ex)?;
+        let Checked {
+            report,
+            first_pass: first_time,
+        } = self.book.check(index)?;
         let passed = report.verdict.passed();
-        let first_time = self.state.record(&ex.name, passed);
         if passed && why == Why::Saved && self.options.auto_advance {
-            if let Some(next) = self.state.next_pending(registry) {
-                self.state.current = next;
-                self.state.save(registry)?;
-                let next_ex = &registry.exercises[next];
+            if let Some(next) = self.book.next_pending() {
+                self.book.go(next)?;
+                let next_ex = self.book.registry.exercises[next].clone();
                 let lead = if first_time {
                     "passes. Well done!"
                 } else {
@@ -229,9 +220,8 @@ impl Ui<'_> {
                 );
             }
         }
-        self.state.save(registry)?;
         text.push_str(&render::full(&report));
-        if passed && self.state.first_pending(registry).is_none() {
+        if passed && self.book.all_done() {
             text.push_str(&format!(
                 "\n{} Every exercise in the workbook is done. Press l to see them all.\n",
                 "🎉".bold()
@@ -244,10 +234,10 @@ impl Ui<'_> {
     /// `n`: on to the next pending exercise (or the next one, when all are
     /// done).
     fn forward(&mut self) -> Result<()> {
-        match self.state.forward(&self.session.registry) {
+        match self.book.forward() {
             Some(next) => self.go(next),
             None => {
-                let last = self.state.first_pending(&self.session.registry).is_none();
+                let last = self.book.all_done();
                 self.print(if last {
                     "\nThis is the last exercise. Press p to go back, or l to choose one.\n"
                 } else {
@@ -261,7 +251,7 @@ impl Ui<'_> {
 
     /// `p`: back to the exercise before the current one.
     fn back(&mut self) -> Result<()> {
-        match self.state.back() {
+        match self.book.back() {
             Some(previous) => self.go(previous),
             None => {
                 self.print("\nThis is the first exercise.\n");
@@ -272,8 +262,7 @@ impl Ui<'_> {
     }
 
     fn go(&mut self, index: usize) -> Result<()> {
-        self.state.current = index;
-        self.state.save(&self.session.registry)?;
+        self.book.go(index)?;
         self.check_current(Why::Asked, None)
     }
 
@@ -284,9 +273,13 @@ impl Ui<'_> {
         self.clear();
         self.print("Checking every exercise...\n");
         // What is compiled now is known content, never a save.
-        self.contents = Contents::take(&self.session.ws, &self.session.registry);
-        let reports =
-            check::every_exercise(self.session, &mut self.state, "checking all exercises")?;
+        self.contents = Contents::take(&self.book.ws, &self.book.registry);
+        let bar = progress::bar(
+            self.book.registry.exercises.len() as u64,
+            "checking all exercises",
+        );
+        let reports = self.book.check_all(|_| bar.inc(1))?;
+        bar.finish_and_clear();
         let text: String = reports
             .iter()
             .map(|report| format!("{}\n", render::headline(report)))
@@ -297,9 +290,7 @@ impl Ui<'_> {
 
     /// The interactive list; false means quit.
     fn list(&mut self, rx: &Receiver<Event>) -> Result<bool> {
-        let session = self.session;
-        let registry = &session.registry;
-        let mut view = ListView::new(self.state.current);
+        let mut view = ListView::new(self.book.progress.current);
         let mut current_reset = false;
         let mut draw = true;
         loop {
@@ -321,7 +312,7 @@ impl Ui<'_> {
                 Ok(Event::InputClosed) | Err(_) => return Ok(false),
             };
             draw = true;
-            match view.handle(key, registry, &self.state) {
+            match view.handle(key, &self.book.registry, &self.book.progress) {
                 Action::Redraw => {}
                 Action::Choose(index) => {
                     self.absorb_deferred();
@@ -332,12 +323,12 @@ impl Ui<'_> {
                     self.draw_list(&view);
                     view.message = Some(match self.ask_and_reset(index, rx)? {
                         Some(message) => {
-                            current_reset |= index == self.state.current;
+                            current_reset |= index == self.book.progress.current;
                             message
                         }
                         None => "Not reset.".to_string(),
                     });
-                    view.settle(registry, &self.state);
+                    view.settle(&self.book.registry, &self.book.progress);
                 }
                 Action::Back => {
                     let current_changed = self.absorb_deferred();
@@ -360,8 +351,8 @@ impl Ui<'_> {
             None
         };
         let text = view.render(
-            &self.session.registry,
-            &self.state,
+            &self.book.registry,
+            &self.book.progress,
             screen::width(),
             rows,
             self.raw,
@@ -377,16 +368,16 @@ impl Ui<'_> {
     fn absorb_deferred(&mut self) -> bool {
         let mut current_changed = false;
         for path in std::mem::take(&mut self.deferred) {
-            let ws = &self.session.ws;
+            let ws = &self.book.ws;
             let found = self
-                .session
+                .book
                 .registry
                 .exercises
                 .iter()
                 .position(|ex| same_file(&ws.exercise_file(ex), &path));
             if let Some(index) = found {
-                let file = ws.exercise_file(&self.session.registry.exercises[index]);
-                if self.contents.changed(index, &file) && index == self.state.current {
+                let file = ws.exercise_file(&self.book.registry.exercises[index]);
+                if self.contents.changed(index, &file) && index == self.book.progress.current {
                     current_changed = true;
                 }
             }
@@ -397,8 +388,7 @@ impl Ui<'_> {
     /// Asks whether to reset exercise `index`, and does it (with a backup)
     /// if the answer is y. Returns the message to show, or `None` if not.
     fn ask_and_reset(&mut self, index: usize, rx: &Receiver<Event>) -> Result<Option<String>> {
-        let session = self.session;
-        let ex = &session.registry.exercises[index];
+        let ex = self.book.registry.exercises[index].clone();
         self.print(&format!(
             "\nReset {} to its original? Your version will be saved in .memlings-backups/. [y/N] ",
             ex.exercise_rel().bold()
@@ -414,15 +404,19 @@ impl Ui<'_> {
         if !yes {
             return Ok(None);
         }
-        let message = match reset::reset(self.session, ex) {
-            Ok(message) => message,
-            Err(err) => format!("{} {err:#}", "error:".red().bold()),
+        let message = match self.book.reset(index) {
+            Ok(outcome) => outcome.message(&ex.exercise_rel()),
+            Err(err) => {
+                // Whatever stopped the reset, the learner asked to start
+                // this exercise over.
+                self.book.progress.record(&ex.name, false);
+                self.book.save()?;
+                format!("{} {err:#}", "error:".red().bold())
+            }
         };
         // The runner's own write is no save by the learner.
         self.contents
-            .refresh(index, &self.session.ws.exercise_file(ex));
-        self.state.record(&ex.name, false);
-        self.state.save(&self.session.registry)?;
+            .refresh(index, &self.book.ws.exercise_file(&ex));
         Ok(Some(message))
     }
 
@@ -440,7 +434,7 @@ impl Ui<'_> {
                 let room = (rows as usize)
                     .saturating_sub(footer.lines().count() + 1)
                     .max(8);
-                let name = &self.session.registry.exercises[self.state.current].name;
+                let name = &self.book.current().name;
                 shown = screen::fit(&shown, room, |n| {
                     format!(
                         "... {n} more lines: `{}` shows everything",
@@ -464,11 +458,14 @@ impl Ui<'_> {
     /// Progress, what `n` does once the exercise is done, the exercise and
     /// its book section (a row of its own), and the keys.
     fn footer_text(&self, width: Option<usize>) -> String {
-        let registry = &self.session.registry;
-        let ex = &registry.exercises[self.state.current];
-        let mut rows = vec![String::new(), progress::summary(registry, &self.state)];
-        if self.state.is_done(&ex.name) {
-            rows.push(match self.state.forward(registry) {
+        let registry = &self.book.registry;
+        let ex = self.book.current();
+        let mut rows = vec![
+            String::new(),
+            progress::summary(registry, &self.book.progress),
+        ];
+        if self.book.progress.is_done(&ex.name) {
+            rows.push(match self.book.forward() {
                 Some(next) => format!(
                     "{} {} is done. Press {} to move on to {}.",
                     "✓".green().bold(),
