@@ -56,6 +56,7 @@ pub mod object;
 pub mod parser;
 pub mod repr;
 pub mod trace;
+pub mod wire;
 
 pub use error::{ErrorKind, PyError};
 pub use heap::{Heap, Runtime};
