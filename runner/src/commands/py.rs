@@ -281,7 +281,10 @@ const CPYTHON_OUTPUT_CAP: usize = 16 << 20;
 fn find_on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
+        .flat_map(|dir| {
+            let exe = format!("{name}{}", std::env::consts::EXE_SUFFIX);
+            [dir.join(name), dir.join(exe)]
+        })
         .find(|candidate| is_executable(candidate))
 }
 

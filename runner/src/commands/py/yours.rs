@@ -4,8 +4,9 @@
 //! small Cargo package (like the check packages of `check::compile`): its
 //! `main` includes the learner's exercise file with `#[path]`, runs the
 //! program with `memlings_python::run_program` on the learner's heap type,
-//! and sends the `Output` back on stdout in a simple framed form. The binary
-//! runs under the same limits as a check.
+//! and sends the `Output` back on stdout in the format of
+//! `memlings_python::wire`, which both sides share. The binary runs under
+//! the same limits as a check.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
