@@ -9,6 +9,13 @@
 //! allocator of every check binary, writes a frame with the token on stderr
 //! before the process aborts, so running out of memory is a fact the runner
 //! reads, not a guess from what the exercise printed.
+//!
+//! A panic travels as fields, never as text to be parsed back: its line, and
+//! the byte lengths of its file and message, in the header; the file, then
+//! the message, in the body. A case that panics ends with a `panic` frame; a
+//! panic the case caught itself (in [`show`] or [`attempt`]) is reported
+//! first, in a `caught` frame, so the runner knows every `todo!()` a case
+//! reached even when the case went on to render text.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::cell::RefCell;
@@ -20,8 +27,40 @@ use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering::Relaxed};
 /// A named scenario: calls into the exercise and renders what happened as text.
 pub type Case = (&'static str, fn() -> String);
 
+/// One panic, as the hook saw it.
+struct Panic {
+    message: String,
+    /// `(file, line)`, when std knew where it happened.
+    at: Option<(String, u32)>,
+}
+
+impl Panic {
+    /// How a rendered case shows it: `message (at file:line)`.
+    fn text(&self) -> String {
+        match &self.at {
+            Some((file, line)) => format!("{} (at {file}:{line})", self.message),
+            None => self.message.clone(),
+        }
+    }
+
+    /// `<line> <file bytes> <message bytes>` for the header; the body is the
+    /// file, then the message. Line 0 and an empty file mean "no location".
+    fn fields(&self) -> (String, String) {
+        let (file, line) = match &self.at {
+            Some((file, line)) => (file.as_str(), *line),
+            None => ("", 0),
+        };
+        (
+            format!("{line} {} {}", file.len(), self.message.len()),
+            format!("{file}{}", self.message),
+        )
+    }
+}
+
 thread_local! {
-    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+    static LAST_PANIC: RefCell<Option<Panic>> = const { RefCell::new(None) };
+    /// Panics the running case caught itself, in the order they happened.
+    static CAUGHT: RefCell<Vec<Panic>> = const { RefCell::new(Vec::new()) };
 }
 
 pub fn main(cases: &[Case]) {
@@ -41,26 +80,28 @@ pub fn main(cases: &[Case]) {
                 None => "a panic with a non-text payload".to_string(),
             },
         };
-        let text = match info.location() {
-            Some(at) => format!("{message} (at {}:{})", at.file(), at.line()),
-            None => message,
-        };
-        LAST_PANIC.with(|p| *p.borrow_mut() = Some(text));
+        let at = info.location().map(|at| (at.file().to_string(), at.line()));
+        LAST_PANIC.with(|p| *p.borrow_mut() = Some(Panic { message, at }));
     }));
 
     for (name, run) in cases {
-        let (status, body) = match panic::catch_unwind(run) {
-            Ok(text) => ("ok", text),
-            Err(_) => ("panic", take_panic()),
-        };
+        CAUGHT.with(|c| c.borrow_mut().clear());
+        let result = panic::catch_unwind(run);
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
-        // The body's byte length makes the frame unambiguous whatever it holds.
-        let _ = write!(
-            out,
-            "\n{token} case {name} {status} {}\n{body}\n",
-            body.len()
-        );
+        // Byte lengths in every header make a frame unambiguous whatever
+        // its body holds.
+        for caught in CAUGHT.with(|c| std::mem::take(&mut *c.borrow_mut())) {
+            let (header, body) = caught.fields();
+            let _ = write!(out, "\n{token} caught {name} {header}\n{body}\n");
+        }
+        let _ = match result {
+            Ok(text) => write!(out, "\n{token} case {name} ok {}\n{text}\n", text.len()),
+            Err(_) => {
+                let (header, body) = last_panic().fields();
+                write!(out, "\n{token} case {name} panic {header}\n{body}\n")
+            }
+        };
         let _ = out.flush();
     }
     let stdout = std::io::stdout();
@@ -69,10 +110,22 @@ pub fn main(cases: &[Case]) {
     let _ = out.flush();
 }
 
-fn take_panic() -> String {
+fn last_panic() -> Panic {
     LAST_PANIC
         .with(|p| p.borrow_mut().take())
-        .unwrap_or_else(|| "panicked".to_string())
+        .unwrap_or_else(|| Panic {
+            message: "panicked".to_string(),
+            at: None,
+        })
+}
+
+/// The panic a helper just caught, as text, remembered for the case's
+/// `caught` frames.
+fn take_panic() -> String {
+    let panic = last_panic();
+    let text = panic.text();
+    CAUGHT.with(|c| c.borrow_mut().push(panic));
+    text
 }
 
 /// Runs one call into the exercise and renders its result with `{:?}`, or

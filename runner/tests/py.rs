@@ -377,3 +377,69 @@ fn compare_counts_one_line_in_the_singular() {
         differs.stdout
     );
 }
+
+/// A stand-in `python3` in a folder of its own: `--version` answers 3.11.7,
+/// and running a file runs `script` (a `/bin/sh` script).
+#[cfg(unix)]
+fn fake_python3(script: &str) -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = tempfile::tempdir().unwrap();
+    let path = bin.path().join("python3");
+    std::fs::write(
+        &path,
+        format!(
+            "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'Python 3.11.7'; exit 0; fi\n{script}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    bin
+}
+
+#[cfg(unix)]
+#[test]
+fn compare_does_not_wait_for_what_python3_left_running() {
+    // The program's child keeps stdout open for a minute after python3
+    // exits; the process runner kills it instead of waiting for it.
+    let bin = fake_python3("/bin/sleep 60 &\necho 1");
+    let (dir, _) = program("ok.py", b"print(1)\n");
+    let started = std::time::Instant::now();
+    let out = memlings_in(
+        dir.path(),
+        &["py", "ok.py", "--compare"],
+        Some(bin.path().to_str().unwrap()),
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("│ CPython 3.11.7"), "{}", out.stdout);
+    assert!(
+        out.stdout.ends_with("✓ identical output (1 line)\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "waited {:?} for python3's child",
+        started.elapsed()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn compare_stops_python3_when_it_prints_without_end() {
+    // Lines of 64 KiB, so the cap is reached long before the time limit.
+    let bin = fake_python3(
+        "s=x; for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do s=$s$s; done\n\
+         while :; do echo \"$s\"; done",
+    );
+    let (dir, _) = program("ok.py", b"print(1)\n");
+    let out = memlings_in(
+        dir.path(),
+        &["py", "ok.py", "--compare"],
+        Some(bin.path().to_str().unwrap()),
+    );
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert_eq!(
+        out.stderr,
+        "error: python3 printed more than 16 MiB running ok.py; is there a print in a loop that never ends?\n"
+    );
+}

@@ -101,6 +101,26 @@ fn every_todo_left_in_the_file_is_listed_not_only_the_ones_the_check_reached() {
 }
 
 #[test]
+fn a_todo_is_placed_by_where_it_panicked_not_by_what_its_message_says() {
+    let sb = Sandbox::new();
+    sb.solve("units");
+    // A message that looks like a place: only the panic's own fields count.
+    sb.edit("units", |src| {
+        src.replace("bits.div_ceil(8)", "todo!(\"(at fake.rs:99)\")")
+    });
+    let text = std::fs::read_to_string(sb.exercise_path("units")).unwrap();
+    let line = line_of(&text, "todo!(\"(at fake.rs:99)\")");
+    let out = sb.memlings(&["check", "units"]);
+    out.assert_code(1);
+    out.assert_stdout_has(&format!(
+        "`todo!()` still waiting in exercises/01_bits_and_bytes/units.rs line {line}\n"
+    ));
+    out.assert_stdout_has(&format!("todo!() at line {line}"));
+    assert!(!out.stdout.contains("fake.rs line"), "{}", out.stdout);
+    assert!(!out.stdout.contains("line 99"), "{}", out.stdout);
+}
+
+#[test]
 fn the_hint_command_is_memlings_when_installed() {
     let sb = Sandbox::new();
     sb.solve("units");

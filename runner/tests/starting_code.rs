@@ -154,3 +154,56 @@ fn update_pristine_refuses_to_record_a_solved_exercise() {
     assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
     assert_eq!(read(&sb.pristine_path("units")), kept);
 }
+
+/// Adding an exercise to the registry needs no hand edit of the manifests:
+/// `verify` names what is missing, `verify --update-pristine` writes the
+/// `[[bin]]` lists and keeps the rest of each manifest.
+#[test]
+fn update_pristine_writes_the_manifests_bin_lists_from_the_registry() {
+    let sb = Sandbox::new();
+    let exercises = sb.root.join("exercises/Cargo.toml");
+    let solutions = sb.root.join("solutions/Cargo.toml");
+    let units = "[[bin]]\nname = \"units\"\npath = \"01_bits_and_bytes/units.rs\"\n";
+    let text = read(&exercises);
+    assert!(text.contains(units), "{text}");
+    std::fs::write(&exercises, text.replace(units, "")).unwrap();
+    let text = read(&solutions);
+    std::fs::write(
+        &solutions,
+        format!("{text}\n[[bin]]\nname = \"stray\"\npath = \"99_none/stray.rs\"\n"),
+    )
+    .unwrap();
+
+    let out = sb.memlings(&["verify"]);
+    out.assert_code(1);
+    out.assert_stdout_has("  - exercises/Cargo.toml: add [[bin]] name = \"units\" path = \"01_bits_and_bytes/units.rs\" (or run `memlings verify --update-pristine`, which writes the list from the registry)\n");
+    out.assert_stdout_has("  - solutions/Cargo.toml: bin `stray` is not in the registry\n");
+
+    let out = sb.memlings(&["verify", "--update-pristine"]);
+    out.assert_code(0);
+    out.assert_stdout_has("Wrote the [[bin]] list of exercises/Cargo.toml from the registry\n");
+    out.assert_stdout_has("Wrote the [[bin]] list of solutions/Cargo.toml from the registry\n");
+    out.assert_stdout_has("exercises verified");
+    let text = read(&exercises);
+    assert!(text.contains(units), "{text}");
+    // The rest of the manifest is kept.
+    assert!(
+        text.contains("[lints.rust]\ndead_code = \"allow\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("[dependencies]\nmemlings-python = "),
+        "{text}"
+    );
+    assert!(!read(&solutions).contains("stray"));
+    for name in sb.exercise_names() {
+        assert!(
+            text.contains(&format!("name = \"{name}\"\n")),
+            "{name}: {text}"
+        );
+    }
+
+    let out = sb.memlings(&["verify", "--update-pristine"]);
+    out.assert_code(0);
+    assert!(!out.stdout.contains("Wrote the [[bin]]"), "{}", out.stdout);
+}

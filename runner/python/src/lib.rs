@@ -58,6 +58,7 @@ pub mod parser;
 pub mod repr;
 pub mod trace;
 mod walk;
+pub mod wire;
 
 pub use error::{ErrorKind, PyError};
 pub use heap::{Heap, Runtime};

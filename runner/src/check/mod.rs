@@ -22,7 +22,7 @@ use crate::registry::{Exercise, Registry};
 use crate::snapshot;
 use crate::workspace::Workspace;
 use compile::{Compiled, Package, SourceTree};
-use protocol::CaseResult;
+use protocol::{CaseResult, Panic};
 use sandbox::{Ended, Limits};
 
 /// Everything a user needs to know about one check.
@@ -66,13 +66,15 @@ pub struct CaseReport {
     pub name: String,
     pub expected: Option<String>,
     pub actual: CaseOutcome,
+    /// Panics the case caught and rendered into its text (`panicked: ...`).
+    pub caught: Vec<Panic>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CaseOutcome {
     Matches,
     Differs(String),
-    Panicked(String),
+    Panicked(Panic),
     /// The run ended before this case reported.
     NotRun,
 }
@@ -198,17 +200,26 @@ impl<'a> Checker<'a> {
                 case_names.push(name.clone());
             }
         }
-        let mut rendered: HashMap<String, CaseResult> = ran
+        let mut rendered: HashMap<String, (CaseResult, Vec<Panic>)> = ran
             .parsed
             .frames
             .iter()
-            .map(|f| (f.case.clone(), f.result.clone()))
+            .map(|f| (f.case.clone(), (f.result.clone(), f.caught.clone())))
             .collect();
+        let shown_panic = |panic: Panic| Panic {
+            message: shown(&panic.message),
+            ..panic.map_file(shown)
+        };
         for name in case_names {
             let want = expected.get(&name).map(|s| snapshot::normalize(s));
-            let actual = match rendered.remove(&name) {
+            let (result, caught) = match rendered.remove(&name) {
+                Some((result, caught)) => (Some(result), caught),
+                None => (None, Vec::new()),
+            };
+            let caught = caught.into_iter().map(shown_panic).collect();
+            let actual = match result {
                 None => CaseOutcome::NotRun,
-                Some(CaseResult::Panicked(msg)) => CaseOutcome::Panicked(shown(&msg)),
+                Some(CaseResult::Panicked(panic)) => CaseOutcome::Panicked(shown_panic(panic)),
                 Some(CaseResult::Rendered(text)) => {
                     let text = snapshot::normalize(&shown(&text));
                     if want.as_deref() == Some(text.as_str()) {
@@ -222,6 +233,7 @@ impl<'a> Checker<'a> {
                 name,
                 expected: want,
                 actual,
+                caught,
             });
         }
 

@@ -2,16 +2,89 @@
 //! token (see `runner/checks/harness.rs`), and everything else, which is the
 //! exercise's own output.
 
+use std::fmt;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Frame {
     pub case: String,
     pub result: CaseResult,
+    /// Panics the case caught itself (`show`, `attempt`), in order.
+    pub caught: Vec<Panic>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CaseResult {
     Rendered(String),
-    Panicked(String),
+    Panicked(Panic),
+}
+
+/// A panic in exercise or check code, as the harness's hook saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Panic {
+    pub message: String,
+    pub at: Option<Location>,
+}
+
+/// Where a panic happened.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    pub file: String,
+    pub line: u32,
+}
+
+impl Panic {
+    /// A `todo!()` that was reached.
+    pub fn is_todo(&self) -> bool {
+        self.message.starts_with("not yet implemented")
+    }
+
+    /// The same panic with its file named as `shown` names it.
+    pub fn map_file(self, shown: impl Fn(&str) -> String) -> Panic {
+        Panic {
+            message: self.message,
+            at: self.at.map(|at| Location {
+                file: shown(&at.file),
+                line: at.line,
+            }),
+        }
+    }
+}
+
+/// `message (at file:line)`: how the harness's `show` renders a panic into
+/// a case's text, so the two always agree.
+impl fmt::Display for Panic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.at {
+            Some(at) => write!(f, "{} (at {}:{})", self.message, at.file, at.line),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// Reads the fields of a panic frame: `<line> <file bytes> <message bytes>`
+/// in the header, the file then the message in the body. `None` for a
+/// malformed header; `Some(None)` when the body is cut off.
+fn read_panic<'a>(fields: &[&str], body: &'a str) -> Option<Option<(Panic, &'a str)>> {
+    let [line, file_len, message_len] = fields else {
+        return None;
+    };
+    let line: u32 = line.parse().ok()?;
+    let file_len: usize = file_len.parse().ok()?;
+    let message_len: usize = message_len.parse().ok()?;
+    let end = file_len.checked_add(message_len)?;
+    if body.len() < end || !body.is_char_boundary(file_len) || !body.is_char_boundary(end) {
+        return Some(None);
+    }
+    let file = &body[..file_len];
+    let at = (file_len > 0 || line > 0).then(|| Location {
+        file: file.to_string(),
+        line,
+    });
+    let panic = Panic {
+        message: body[file_len..end].to_string(),
+        at,
+    };
+    Some(Some((panic, &body[end..])))
 }
 
 #[derive(Debug, Default)]
@@ -37,6 +110,40 @@ pub fn parse(stdout: &str, token: &str) -> Parsed {
     // look like the rest.
     let text = format!("\n{stdout}");
     let mut rest = text.as_str();
+    // `caught` frames come before the frame of the case they belong to.
+    let mut caught: Vec<(String, Panic)> = Vec::new();
+    fn report(
+        parsed: &mut Parsed,
+        caught: &mut Vec<(String, Panic)>,
+        name: &str,
+        result: CaseResult,
+    ) {
+        let (mine, others): (Vec<_>, Vec<_>) = std::mem::take(caught)
+            .into_iter()
+            .partition(|(case, _)| case == name);
+        if !others.is_empty() {
+            broken(
+                parsed,
+                format!(
+                    "a caught panic of case `{}` came before case `{name}`",
+                    others[0].0
+                ),
+            );
+        }
+        if parsed.frames.iter().any(|f| f.case == name) {
+            broken(parsed, format!("case `{name}` reported twice"));
+        } else {
+            parsed.frames.push(Frame {
+                case: name.to_string(),
+                result,
+                caught: mine.into_iter().map(|(_, panic)| panic).collect(),
+            });
+        }
+    }
+    // The harness ends every body with a newline of its own.
+    fn after_newline(text: &str) -> &str {
+        text.strip_prefix('\n').unwrap_or(text)
+    }
     while let Some(at) = rest.find(&marker) {
         parsed.program_output.push_str(&rest[..at]);
         let after = &rest[at + marker.len()..];
@@ -53,7 +160,7 @@ pub fn parse(stdout: &str, token: &str) -> Parsed {
                 parsed.finished = true;
                 rest = body_start;
             }
-            ["case", name, status @ ("ok" | "panic"), len] => {
+            ["case", name, "ok", len] => {
                 let Ok(len) = len.parse::<usize>() else {
                     broken(&mut parsed, format!("the frame `{header}` has no length"));
                     break;
@@ -62,22 +169,23 @@ pub fn parse(stdout: &str, token: &str) -> Parsed {
                     break; // cut off by the output cap or a kill
                 }
                 let body = body_start[..len].to_string();
-                let result = if *status == "ok" {
-                    CaseResult::Rendered(body)
-                } else {
-                    CaseResult::Panicked(body)
+                report(&mut parsed, &mut caught, name, CaseResult::Rendered(body));
+                rest = after_newline(&body_start[len..]);
+            }
+            ["case", name, "panic", fields @ ..] | ["caught", name, fields @ ..] => {
+                let Some(read) = read_panic(fields, body_start) else {
+                    broken(&mut parsed, format!("the frame `{header}` has no lengths"));
+                    break;
                 };
-                if parsed.frames.iter().any(|f| f.case == *name) {
-                    broken(&mut parsed, format!("case `{name}` reported twice"));
+                let Some((panic, after_body)) = read else {
+                    break; // cut off by the output cap or a kill
+                };
+                if words[0] == "caught" {
+                    caught.push((name.to_string(), panic));
                 } else {
-                    parsed.frames.push(Frame {
-                        case: name.to_string(),
-                        result,
-                    });
+                    report(&mut parsed, &mut caught, name, CaseResult::Panicked(panic));
                 }
-                // The harness ends every body with a newline of its own.
-                let after_body = &body_start[len..];
-                rest = after_body.strip_prefix('\n').unwrap_or(after_body);
+                rest = after_newline(after_body);
             }
             _ => {
                 broken(&mut parsed, format!("an unknown frame `{header}`"));
@@ -119,13 +227,64 @@ mod tests {
 
     #[test]
     fn separates_frames_from_the_programs_own_output() {
-        let out = "hello\n\nTOK case a ok 5\nx\ny z\nmid\n\nTOK case b panic 4\noops\n\nTOK done\n";
+        let out =
+            "hello\n\nTOK case a ok 5\nx\ny z\nmid\n\nTOK case b panic 0 0 4\noops\n\nTOK done\n";
         let p = parse(out, "TOK");
         assert!(p.finished);
         assert_eq!(p.frames.len(), 2);
         assert_eq!(p.frames[0].result, CaseResult::Rendered("x\ny z".into()));
-        assert_eq!(p.frames[1].result, CaseResult::Panicked("oops".into()));
+        let oops = Panic {
+            message: "oops".into(),
+            at: None,
+        };
+        assert_eq!(p.frames[1].result, CaseResult::Panicked(oops));
         assert_eq!(p.program_output, "hello\nmid");
+    }
+
+    #[test]
+    fn a_panic_arrives_as_fields_and_caught_ones_join_their_case() {
+        let out = "\nTOK caught a 7 8 27\nsrc/x.rsnot yet implemented: (at 1)\n\
+                   \nTOK case a ok 1\nx\n\nTOK case b panic 12 9 3\nsrc/ü.rs\nno\n\nTOK done\n";
+        let p = parse(out, "TOK");
+        assert!(p.broken.is_none(), "{:?}", p.broken);
+        let todo = Panic {
+            message: "not yet implemented: (at 1)".into(),
+            at: Some(Location {
+                file: "src/x.rs".into(),
+                line: 7,
+            }),
+        };
+        assert!(todo.is_todo());
+        assert_eq!(
+            todo.to_string(),
+            "not yet implemented: (at 1) (at src/x.rs:7)"
+        );
+        assert_eq!(p.frames[0].caught, vec![todo]);
+        let CaseResult::Panicked(panic) = &p.frames[1].result else {
+            panic!("{:?}", p.frames[1]);
+        };
+        assert_eq!(panic.message, "\nno");
+        assert_eq!(
+            panic.at.as_ref().map(|at| (at.file.as_str(), at.line)),
+            Some(("src/ü.rs", 12))
+        );
+        assert!(p.frames[1].caught.is_empty());
+    }
+
+    #[test]
+    fn a_caught_panic_of_another_case_breaks_the_protocol() {
+        let p = parse(
+            "\nTOK caught a 0 0 1\nx\n\nTOK case b ok 1\ny\n\nTOK done\n",
+            "TOK",
+        );
+        assert!(p.broken.is_some());
+        let p = parse("\nTOK case a panic 1 2\nx\n", "TOK");
+        assert!(p.broken.is_some(), "a panic frame without its lengths");
+        let p = parse("\nTOK case a panic 1 2 30\nxy\n", "TOK");
+        assert!(
+            p.broken.is_none() && p.frames.is_empty(),
+            "a cut-off panic is dropped"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use colored::Colorize;
 use similar::{ChangeTag, TextDiff};
 
+use super::protocol::Panic;
 use super::{CaseOutcome, Report, Verdict};
 
 /// The one-line verdict.
@@ -110,12 +111,12 @@ pub fn with_detail(report: &Report, detail: Detail) -> String {
                     case.name
                 ));
             }
-            CaseOutcome::Panicked(msg) => {
+            CaseOutcome::Panicked(panic) => {
                 out.push_str(&format!(
                     "\n{} case `{}` panicked: {}\n",
                     "•".yellow(),
                     case.name,
-                    msg.trim_end()
+                    panic.to_string().trim_end()
                 ));
             }
             CaseOutcome::Differs(actual) => {
@@ -128,7 +129,7 @@ pub fn with_detail(report: &Report, detail: Detail) -> String {
                 ));
                 out.push_str(&diff_capped(
                     case.expected.as_deref().unwrap_or(""),
-                    &compact_todos(actual),
+                    &compact_todos(actual, &case.caught),
                     detail.diff_lines(),
                 ));
             }
@@ -164,40 +165,26 @@ fn printed(stream: &str, text: &str, max: usize) -> String {
 /// found, and any other the check's panics name, so a fresh exercise opens
 /// with a to-do list, not a wall of red.
 fn todo_summary(report: &Report) -> Option<String> {
-    const MARK: &str = "not yet implemented";
-    let mut places: Vec<String> = report
+    let mut places: Vec<(String, u32)> = report
         .todo_lines
         .iter()
-        .map(|line| format!("{}:{line}", report.exercise_file))
+        .map(|line| (report.exercise_file.clone(), *line as u32))
         .collect();
-    let texts = report.cases.iter().filter_map(|c| match &c.actual {
-        CaseOutcome::Differs(text) | CaseOutcome::Panicked(text) => Some(text.as_str()),
-        _ => None,
-    });
-    for text in texts {
-        for piece in text.split(MARK).skip(1) {
-            let Some(at) = piece.find("(at ") else {
-                continue;
-            };
-            let rest = &piece[at + 4..];
-            if let Some(end) = rest.find(')') {
-                let place = rest[..end].to_string();
-                if !places.contains(&place) {
-                    places.push(place);
-                }
-            }
-        }
+    for case in &report.cases {
+        let own = match &case.actual {
+            CaseOutcome::Panicked(panic) => Some(panic),
+            _ => None,
+        };
+        let reached = case.caught.iter().chain(own).filter(|p| p.is_todo());
+        places.extend(
+            reached
+                .filter_map(|p| p.at.clone())
+                .map(|at| (at.file, at.line)),
+        );
     }
     if places.is_empty() {
         return None;
     }
-    let mut places: Vec<(String, u32)> = places
-        .iter()
-        .map(|p| {
-            let (file, line) = p.rsplit_once(':').unwrap_or((p, "0"));
-            (file.to_string(), line.parse().unwrap_or(0))
-        })
-        .collect();
     places.sort();
     places.dedup();
     let mut text = String::new();
@@ -227,30 +214,17 @@ fn todo_summary(report: &Report) -> Option<String> {
 
 /// `panicked: not yet implemented: ... (at file:line)` on every line of a
 /// fresh exercise says one thing many times; `todo!() at line N` says it once.
-fn compact_todos(text: &str) -> String {
-    const MARK: &str = "panicked: not yet implemented";
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(start) = rest.find(MARK) {
-        out.push_str(&rest[..start]);
-        let after = &rest[start..];
-        let line_end = after.find('\n').unwrap_or(after.len());
-        match after[..line_end].find("(at ").and_then(|at| {
-            let close = after[at..line_end].find(')')? + at;
-            let line = after[at + 4..close].rsplit(':').next()?.to_string();
-            Some((close, line))
-        }) {
-            Some((close, line)) => {
-                out.push_str(&format!("todo!() at line {line}"));
-                rest = &after[close + 1..];
-            }
-            None => {
-                out.push_str(MARK);
-                rest = &after[MARK.len()..];
-            }
+/// The case's caught panics say which of its lines those are.
+fn compact_todos(text: &str, caught: &[Panic]) -> String {
+    let mut out = text.to_string();
+    for panic in caught.iter().filter(|p| p.is_todo()) {
+        if let Some(at) = &panic.at {
+            out = out.replace(
+                &format!("panicked: {panic}"),
+                &format!("todo!() at line {}", at.line),
+            );
         }
     }
-    out.push_str(rest);
     out
 }
 
@@ -323,6 +297,7 @@ mod tests {
                 name: "rows".into(),
                 expected: Some(expected.into()),
                 actual: CaseOutcome::Differs(actual.into()),
+                caught: vec![],
             }],
             program_output: stdout.into(),
             program_stderr: stderr.into(),
@@ -378,13 +353,29 @@ mod tests {
             "",
             "",
         );
+        r.cases[0].caught = vec![Panic {
+            message: "not yet implemented".into(),
+            at: Some(super::super::protocol::Location {
+                file: "exercises/demo.rs".into(),
+                line: 7,
+            }),
+        }];
         r.todo_lines = vec![7, 12];
         let text = full(&r);
+        assert!(text.contains("  + todo!() at line 7\n"), "{text}");
         assert!(
             text.contains("`todo!()` still waiting in exercises/demo.rs lines 7, 12\n"),
             "{text}"
         );
+        // The place comes from the typed panic, not from the rendered text.
+        r.cases[0].caught[0].at.as_mut().unwrap().file = "exercises/other.rs".into();
+        let text = full(&r);
+        assert!(
+            text.contains("exercises/demo.rs lines 7, 12; exercises/other.rs line 7\n"),
+            "{text}"
+        );
         r.todo_lines = vec![3];
+        r.cases[0].caught.clear();
         r.cases[0].actual = CaseOutcome::Matches;
         assert!(full(&r).contains("exercises/demo.rs line 3\n"));
     }

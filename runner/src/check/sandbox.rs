@@ -94,13 +94,45 @@ pub fn run_sealed(
     limits: Limits,
     read_only: &[PathBuf],
 ) -> Result<Run> {
+    let command = Command {
+        program: binary,
+        args,
+        env: &[],
+        stdin_line: Some(stdin_line),
+    };
+    run_command(&command, limits, read_only)
+}
+
+/// A program to run under limits: a check binary, or another program the
+/// runner trusts no more than one (python3 for `memlings py --compare`).
+pub struct Command<'a> {
+    /// A path: it is executed as is, not looked up on `PATH`.
+    pub program: &'a Path,
+    pub args: &'a [String],
+    /// Variables set on top of the runner's own environment.
+    pub env: &'a [(&'a str, &'a str)],
+    /// A line written on its stdin; `None` gives it an empty stdin.
+    pub stdin_line: Option<&'a str>,
+}
+
+/// Runs `command` under `limits`, with `read_only` folders where the
+/// platform allows, and every process it starts killed when it ends.
+pub fn run_command(command: &Command, limits: Limits, read_only: &[PathBuf]) -> Result<Run> {
+    let Command {
+        program: binary,
+        args,
+        env,
+        stdin_line,
+    } = *command;
     // The input goes into the pipe before the child exists: a child that
     // exits without reading it can then never make our write fail, and
     // memlings (which dies on SIGPIPE, like other Unix tools) never writes
     // to a pipe whose reader is gone.
     let (stdin_reader, mut stdin_writer) =
         std::io::pipe().context("cannot create a pipe for the check's input")?;
-    writeln!(stdin_writer, "{stdin_line}").context("cannot write the check's input")?;
+    if let Some(line) = stdin_line {
+        writeln!(stdin_writer, "{line}").context("cannot write the check's input")?;
+    }
     drop(stdin_writer);
     let (out_reader, out_writer) = std::io::pipe().context("cannot create a pipe")?;
     let (err_reader, err_writer) = std::io::pipe().context("cannot create a pipe")?;
@@ -109,7 +141,7 @@ pub fn run_sealed(
         stdout: out_writer,
         stderr: err_writer,
     };
-    let child = platform::start(binary, args, &streams, limits.memory_bytes, read_only)?;
+    let child = platform::start(binary, args, env, &streams, limits.memory_bytes, read_only)?;
     supervise(child, streams, out_reader, err_reader, limits)
 }
 
@@ -270,11 +302,11 @@ mod tests {
         let sh = Path::new("/bin/sh");
         #[cfg(target_os = "linux")]
         if !portable {
-            let child = linux::start(sh, &args, &streams, None, &[]).unwrap();
+            let child = linux::start(sh, &args, &[], &streams, None, &[]).unwrap();
             return supervise(child, streams, out_reader, err_reader, limits).unwrap();
         }
         let _ = portable;
-        let child = portable::start(sh, &args, &streams, None, &[]).unwrap();
+        let child = portable::start(sh, &args, &[], &streams, None, &[]).unwrap();
         supervise(child, streams, out_reader, err_reader, limits).unwrap()
     }
 

@@ -1,19 +1,18 @@
 //! `memlings py FILE`: run a Python program of the subset on a heap, and
 //! with `--compare` put its output beside the real CPython's.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Result;
 use colored::Colorize;
-use wait_timeout::ChildExt;
 
 use memlings_heap::ReferenceHeap;
 use memlings_python::compare::{self, Row};
 use memlings_python::{ErrorKind, Options, Output};
 
+use crate::check::sandbox::{self, Ended, Limits};
 use crate::error::UserError;
 use crate::term;
 
@@ -207,52 +206,55 @@ fn run_cpython(file: &Path, limit: Duration) -> Result<CPython> {
                 .into(),
         )
     };
-    let version = Command::new("python3")
-        .arg("--version")
-        .output()
-        .map_err(|_| missing())?;
-    let version = String::from_utf8_lossy(&version.stdout)
+    let python = find_on_path("python3").ok_or_else(missing)?;
+    // The same runner as the checks: a time limit, an output cap, and every
+    // process the program starts killed when it ends.
+    let limits = Limits {
+        time: limit,
+        output_bytes: CPYTHON_OUTPUT_CAP,
+        memory_bytes: None,
+    };
+    let run = |args: &[String]| {
+        let command = sandbox::Command {
+            program: &python,
+            args,
+            env: &[
+                ("PYTHONIOENCODING", "utf-8"),
+                ("PYTHONDONTWRITEBYTECODE", "1"),
+            ],
+            stdin_line: None,
+        };
+        sandbox::run_command(&command, limits, &[])
+    };
+    let version = run(&["--version".to_string()])?;
+    let version = version
+        .stdout
         .trim()
         .trim_start_matches("Python ")
         .to_string();
-    let mut child = Command::new("python3")
-        .arg(file)
-        .env("PYTHONIOENCODING", "utf-8")
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|_| missing())?;
-    let mut out_pipe = child.stdout.take().expect("piped");
-    let mut err_pipe = child.stderr.take().expect("piped");
-    let out_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = out_pipe.read_to_end(&mut buf);
-        buf
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = err_pipe.read_to_end(&mut buf);
-        buf
-    });
-    let status = match child.wait_timeout(limit)? {
-        Some(status) => status,
-        None => {
-            let _ = child.kill();
-            let _ = child.wait();
+    let ran = run(&[file.display().to_string()])?;
+    let success = match ran.ended {
+        Ended::Exited(code) => code == 0,
+        Ended::Signaled(_) => false,
+        Ended::TimedOut => {
             return Err(UserError::Other(format!(
                 "python3 did not finish {} within {} s; raise the limit with --time-limit",
                 file.display(),
                 limit.as_secs()
             ))
-            .into());
+            .into())
+        }
+        Ended::OutputCapped => {
+            return Err(UserError::Other(format!(
+                "python3 printed more than {} MiB running {}; is there a print in a loop that never ends?",
+                CPYTHON_OUTPUT_CAP >> 20,
+                file.display()
+            ))
+            .into())
         }
     };
-    let stdout = String::from_utf8_lossy(&out_reader.join().unwrap_or_default()).into_owned();
-    let stderr = String::from_utf8_lossy(&err_reader.join().unwrap_or_default()).into_owned();
-    let exception = (!status.success()).then(|| {
-        stderr
+    let exception = (!success).then(|| {
+        ran.stderr
             .lines()
             .rev()
             .find(|l| !l.trim().is_empty())
@@ -261,9 +263,35 @@ fn run_cpython(file: &Path, limit: Duration) -> Result<CPython> {
     });
     Ok(CPython {
         version,
-        stdout,
+        stdout: ran.stdout,
         exception,
     })
+}
+
+/// Bytes of output python3 may print for one comparison.
+const CPYTHON_OUTPUT_CAP: usize = 16 << 20;
+
+/// Where `name` is on `PATH`: the sandbox executes a path, it looks nothing up.
+fn find_on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|dir| {
+            let exe = format!("{name}{}", std::env::consts::EXE_SUFFIX);
+            [dir.join(name), dir.join(exe)]
+        })
+        .find(|candidate| is_executable(candidate))
+}
+
+#[cfg(unix)]
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    path.metadata()
+        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(path: &Path) -> bool {
+    path.is_file()
 }
 
 fn compare_with_cpython(

@@ -2,7 +2,9 @@
 //! Every solution passes its check, every untouched exercise compiles and
 //! fails it, every registry entry has its files, hint, book section and
 //! snapshots, the starting code kept for `reset` is the exercises' own, and
-//! nothing is left over that the registry does not name.
+//! nothing is left over that the registry does not name. With
+//! `--update-pristine` it first records the starting code and writes the
+//! manifests' `[[bin]]` lists from the registry (see `manifest`).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -10,6 +12,8 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use colored::Colorize;
+
+mod manifest;
 
 use crate::check::compile::SourceTree;
 use crate::check::{render, CaseOutcome, Report, Verdict};
@@ -22,6 +26,11 @@ pub fn run(session: &Workbook, update_pristine: bool) -> Result<ExitCode> {
     if update_pristine {
         refuse_solved_starters(session)?;
         report_recorded(&pristine::record(&session.ws, &session.registry)?);
+        for tree in manifest::TREES {
+            if manifest::update(&session.ws.root, tree, &session.registry)? {
+                println!("Wrote the [[bin]] list of {tree}/Cargo.toml from the registry");
+            }
+        }
     }
     for ex in &session.registry.exercises {
         structure(session, ex, &mut problems);
@@ -200,37 +209,12 @@ fn solution_passes(ex: &Exercise, report: &Report, problems: &mut Vec<String>) {
 /// exercises/Cargo.toml and solutions/Cargo.toml must name each exercise as a
 /// binary, so rust-analyzer and `cargo run --bin NAME` know it.
 fn manifests(session: &Workbook, problems: &mut Vec<String>) {
-    for tree in [workspace::EXERCISES, workspace::SOLUTIONS] {
-        let manifest = session.ws.root.join(tree).join("Cargo.toml");
-        let bins: BTreeSet<(String, String)> = std::fs::read_to_string(&manifest)
-            .ok()
-            .and_then(|text| toml::from_str::<toml::Table>(&text).ok())
-            .and_then(|t| t.get("bin").and_then(|b| b.as_array()).cloned())
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|b| {
-                Some((
-                    b.get("name")?.as_str()?.to_string(),
-                    b.get("path")?.as_str()?.to_string(),
-                ))
-            })
-            .collect();
-        for ex in &session.registry.exercises {
-            let want = (ex.name.clone(), workspace::in_tree(ex));
-            if !bins.contains(&want) {
-                problems.push(format!(
-                    "{tree}/Cargo.toml: add [[bin]] name = \"{}\" path = \"{}\"",
-                    want.0, want.1
-                ));
-            }
-        }
-        for (name, _) in &bins {
-            if session.registry.index_of(name).is_none() {
-                problems.push(format!(
-                    "{tree}/Cargo.toml: bin `{name}` is not in the registry"
-                ));
-            }
-        }
+    for tree in manifest::TREES {
+        problems.extend(manifest::problems(
+            &session.ws.root,
+            tree,
+            &session.registry,
+        ));
     }
 }
 

@@ -52,13 +52,14 @@ pub struct Child {
 pub fn start(
     binary: &Path,
     args: &[String],
+    env: &[(&str, &str)],
     streams: &Streams,
     memory: Option<u64>,
     read_only: &[PathBuf],
 ) -> Result<Child> {
     let wanted = std::env::var_os(MODE_VARIABLE).is_none_or(|v| v != "subreaper");
     if wanted && NAMESPACES.load(Ordering::SeqCst) != REFUSED {
-        match start_once(binary, args, streams, memory, read_only, true)? {
+        match start_once(binary, args, env, streams, memory, read_only, true)? {
             Ok(child) => {
                 NAMESPACES.store(WORK, Ordering::SeqCst);
                 return Ok(child);
@@ -66,7 +67,7 @@ pub fn start(
             Err(_why) => NAMESPACES.store(REFUSED, Ordering::SeqCst),
         }
     }
-    match start_once(binary, args, streams, memory, read_only, false)? {
+    match start_once(binary, args, env, streams, memory, read_only, false)? {
         Ok(child) => Ok(child),
         Err(why) => bail!("cannot start the sandbox for {}: {why}", binary.display()),
     }
@@ -82,6 +83,7 @@ pub fn uses_namespaces() -> bool {
 fn start_once(
     binary: &Path,
     args: &[String],
+    env: &[(&str, &str)],
     streams: &Streams,
     memory: Option<u64>,
     read_only: &[PathBuf],
@@ -92,6 +94,7 @@ fn start_once(
     let plan = Plan::new(
         binary,
         args,
+        env,
         [
             streams.stdin.as_raw_fd(),
             streams.stdout.as_raw_fd(),

@@ -26,6 +26,7 @@ pub fn uses_namespaces() -> bool {
 pub fn start(
     binary: &Path,
     args: &[String],
+    env: &[(&str, &str)],
     streams: &Streams,
     memory: Option<u64>,
     _read_only: &[PathBuf],
@@ -35,7 +36,8 @@ pub fn start(
         .stdin(Stdio::from(streams.stdin.try_clone()?))
         .stdout(Stdio::from(streams.stdout.try_clone()?))
         .stderr(Stdio::from(streams.stderr.try_clone()?))
-        .env("RUST_BACKTRACE", "0");
+        .env("RUST_BACKTRACE", "0")
+        .envs(env.iter().copied());
     confine(&mut cmd, memory);
     let child = cmd
         .spawn()

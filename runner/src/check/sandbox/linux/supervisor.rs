@@ -62,6 +62,7 @@ impl Plan {
     pub(super) fn new(
         binary: &Path,
         args: &[String],
+        env: &[(&str, &str)],
         fds: [RawFd; 5],
         memory: Option<u64>,
         namespaces: bool,
@@ -74,7 +75,7 @@ impl Plan {
         }
         let mut env_strings = Vec::new();
         for (key, value) in std::env::vars_os() {
-            if key == "RUST_BACKTRACE" {
+            if key == "RUST_BACKTRACE" || env.iter().any(|(k, _)| key == *k) {
                 continue;
             }
             let mut entry = key.as_bytes().to_vec();
@@ -84,6 +85,9 @@ impl Plan {
         }
         // Panic messages are the check's results; backtraces would be noise.
         env_strings.push(c_string(b"RUST_BACKTRACE=0")?);
+        for (key, value) in env {
+            env_strings.push(c_string(format!("{key}={value}").as_bytes())?);
+        }
         let pointers = |strings: &[CString]| {
             let mut p: Vec<*const libc::c_char> = strings.iter().map(|s| s.as_ptr()).collect();
             p.push(std::ptr::null());
