@@ -31,10 +31,12 @@ pub fn learner_command(args: &str) -> String {
         Some(root) => run_by_cargo(root),
         None => parent_is_cargo(),
     };
-    if by_cargo {
-        format!("cargo run -- {args}")
-    } else {
-        format!("memlings {args}")
+    match (by_cargo, args.is_empty()) {
+        // The workbook itself: no arguments to pass on.
+        (true, true) => "cargo run".to_string(),
+        (true, false) => format!("cargo run -- {args}"),
+        (false, true) => "memlings".to_string(),
+        (false, false) => format!("memlings {args}"),
     }
 }
 

@@ -240,7 +240,7 @@ fn units_fails_every_shortcut_that_only_works_on_small_numbers() {
 /// The one-line errors name commands too: under cargo they must be ones
 /// that work there.
 #[test]
-fn started_by_cargo_one_line_errors_name_cargo_run() {
+fn started_by_cargo_errors_and_notes_name_cargo_run() {
     let sb = Sandbox::new();
     let dir = tempfile::tempdir().unwrap();
     let cargo = dir.path().join("cargo");
@@ -256,8 +256,10 @@ fn started_by_cargo_one_line_errors_name_cargo_run() {
             .stdin(Stdio::null())
             .output()
             .unwrap();
-        String::from_utf8_lossy(&out.stderr).into_owned()
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout)
     };
+    let went = run("go bump");
+    assert!(went.contains("Run `cargo run` to work on it."), "{went}");
     let unknown = run("hint unit");
     assert!(
         unknown.contains("run `cargo run -- list` to see them all"),

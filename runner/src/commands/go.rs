@@ -18,9 +18,10 @@ pub fn run(book: &mut Workbook, name: &str) -> Result<ExitCode> {
         "pending".yellow()
     };
     println!(
-        "Current exercise: {} ({status}), {}\nRun `memlings` to work on it.",
+        "Current exercise: {} ({status}), {}\nRun `{}` to work on it.",
         ex.name.bold(),
-        ex.exercise_rel()
+        ex.exercise_rel(),
+        crate::invocation::learner_command("")
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -97,9 +97,10 @@ impl Ui<'_> {
                 break;
             }
         }
-        self.print(
-            "\nBye! Your progress is saved; run `memlings` to pick up where you left off.\n",
-        );
+        self.print(&format!(
+            "\nBye! Your progress is saved; run `{}` to pick up where you left off.\n",
+            crate::invocation::learner_command("")
+        ));
         Ok(())
     }
 
