@@ -60,6 +60,8 @@ pub struct Package {
     prefix: String,
     /// Per binary, how its staged paths read to the learner.
     paths: HashMap<String, PathMap>,
+    /// Per binary, the staged copy of the exercise it was compiled from.
+    sources: HashMap<String, PathBuf>,
 }
 
 impl Package {
@@ -71,6 +73,7 @@ impl Package {
         let harness = stage::stage_harness(ws, &stage_root)?;
         let mut bins = Vec::new();
         let mut paths = HashMap::new();
+        let mut sources = HashMap::new();
         for ex in exercises {
             let uses: Vec<&Exercise> = ex
                 .uses
@@ -98,6 +101,7 @@ impl Package {
             );
             bins.push((ex.name.clone(), main));
             paths.insert(ex.name.clone(), staged.paths);
+            sources.insert(ex.name.clone(), staged.exercise);
         }
         let mut package = Package::generate(
             ws,
@@ -107,6 +111,7 @@ impl Package {
             &bins,
         )?;
         package.paths = paths;
+        package.sources = sources;
         Ok(package)
     }
 
@@ -117,6 +122,12 @@ impl Package {
             Some(map) => map.apply(text),
             None => text.to_string(),
         }
+    }
+
+    /// The exercise source binary `name` was compiled from: what a report
+    /// says of the file must be what was checked, not a later save.
+    pub fn compiled_source(&self, name: &str) -> Option<&Path> {
+        self.sources.get(name).map(PathBuf::as_path)
     }
 
     /// Writes a generated package in the build folder `folder`, named
@@ -162,6 +173,7 @@ impl Package {
             prefix,
             dir,
             paths: HashMap::new(),
+            sources: HashMap::new(),
         })
     }
 

@@ -12,7 +12,7 @@ pub mod todos;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -166,9 +166,13 @@ impl<'a> Checker<'a> {
             program_output: String::new(),
             program_stderr: String::new(),
             exercise_file: self.relative_paths(&self.tree.file(ex).display().to_string()),
-            todo_lines: std::fs::read_to_string(self.tree.file(ex))
-                .map(|source| todos::lines(&source))
-                .unwrap_or_default(),
+            todo_lines: std::fs::read_to_string(
+                package
+                    .compiled_source(&ex.name)
+                    .map_or_else(|| self.tree.file(ex), Path::to_path_buf),
+            )
+            .map(|source| todos::lines(&source))
+            .unwrap_or_default(),
         };
         let shown = |text: &str| self.relative_paths(&package.shown_paths(&ex.name, text));
         let binary = match compiled {
