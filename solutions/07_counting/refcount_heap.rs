@@ -3,7 +3,7 @@
 //! Python bridge's `Heap` trait, so `memlings py --heap yours` runs programs
 //! on it.
 
-use memlings_python::{Heap, ObjId, Object, Runtime};
+use memlings_python::{Heap, NoCollector, ObjId, Object, Runtime};
 
 // ANCHOR: storage
 /// One object and its bookkeeping.
@@ -22,8 +22,9 @@ pub struct Slot {
 pub struct RefcountHeap {
     pub slots: Vec<Option<Slot>>,
     pub free: Vec<u32>,
-    /// Ready-made (Part IV builds the real thing): the collector's settings.
-    gc: GcSettings,
+    /// Ready-made (Part IV builds the real thing): the `gc` module's
+    /// settings, and a collector that never finds a cycle.
+    gc: NoCollector,
 }
 // ANCHOR_END: storage
 
@@ -85,6 +86,11 @@ impl RefcountHeap {
 }
 
 impl Heap for RefcountHeap {
+    // Ready-made: the other layers of the heap. Part IV builds the
+    // collector; the sizes are your Part II exercises.
+    type Collector = NoCollector;
+    type Sizes = sizes::PartTwoSizes;
+
     fn alloc<R: Runtime<Self>>(&mut self, object: Object, _rt: &mut R) -> ObjId {
         let slot = Slot {
             object,
@@ -136,70 +142,20 @@ impl Heap for RefcountHeap {
             .collect()
     }
 
-    // Ready-made from here on: the collector (Part IV) and sizes (Part II).
+    // Ready-made from here on.
 
-    fn stored(&mut self, _container: ObjId, _value: ObjId) {}
-
-    fn is_tracked(&self, id: ObjId) -> bool {
-        self.get(id).is_gc_type()
+    fn collector(&self) -> &NoCollector {
+        &self.gc
     }
 
-    fn collect<R: Runtime<Self>>(&mut self, _generation: usize, _rt: &mut R) -> usize {
-        // Part IV: reference counting alone never finds a cycle.
-        0
-    }
-
-    fn gc_count(&self) -> [usize; 3] {
-        [0; 3]
-    }
-
-    fn gc_threshold(&self) -> [usize; 3] {
-        self.gc.threshold
-    }
-
-    fn set_gc_threshold(&mut self, threshold: [usize; 3]) {
-        self.gc.threshold = threshold;
-    }
-
-    fn gc_enabled(&self) -> bool {
-        self.gc.enabled
-    }
-
-    fn set_gc_enabled(&mut self, enabled: bool) {
-        self.gc.enabled = enabled;
-    }
-
-    fn freeze(&mut self) {}
-
-    fn getsizeof(&self, id: ObjId) -> usize {
-        sizes::size_of(self, id)
-    }
-
-    fn list_resize(allocated: usize, size: usize, newsize: usize) -> usize {
-        sizes::list_resize(allocated, size, newsize)
+    fn collector_mut(&mut self) -> &mut NoCollector {
+        &mut self.gc
     }
 }
 
 // ---------------------------------------------------------------------------
 // Ready-made pieces: Part IV builds the collector; Part II built the sizes.
 // ---------------------------------------------------------------------------
-
-/// What `gc.get_threshold()`, `gc.isenabled()` and their setters read and
-/// write. Nothing acts on them until Part IV.
-#[derive(Debug)]
-struct GcSettings {
-    threshold: [usize; 3],
-    enabled: bool,
-}
-
-impl Default for GcSettings {
-    fn default() -> GcSettings {
-        GcSettings {
-            threshold: [700, 10, 10],
-            enabled: true,
-        }
-    }
-}
 
 impl RefcountHeap {
     /// Weak references to a dying object go dead (`target = None`). Their
@@ -226,7 +182,7 @@ mod list_growth;
 
 /// `sys.getsizeof` and list growth, from your Part II exercises.
 mod sizes {
-    use memlings_python::{Heap, ObjId, Object};
+    use memlings_python::{Heap, ObjId, Object, SizeModel};
 
     use super::getsizeof::{self, DictKeys, Shape};
     use super::list_growth;
@@ -245,7 +201,21 @@ mod sizes {
         }
     }
 
-    pub fn size_of(heap: &RefcountHeap, id: ObjId) -> usize {
+    /// The size model layer of this heap: Part II's rules.
+    #[derive(Debug)]
+    pub enum PartTwoSizes {}
+
+    impl SizeModel<RefcountHeap> for PartTwoSizes {
+        fn getsizeof(heap: &RefcountHeap, id: ObjId) -> usize {
+            size_of(heap, id)
+        }
+
+        fn list_capacity(allocated: usize, size: usize, newsize: usize) -> usize {
+            list_growth::list_resize(allocated, size, newsize)
+        }
+    }
+
+    fn size_of(heap: &RefcountHeap, id: ObjId) -> usize {
         let object = heap.get(id);
         if let Some(size) = measured(object) {
             return size;
@@ -280,10 +250,6 @@ mod sizes {
             _ => return 0,
         };
         getsizeof::getsizeof(&shape)
-    }
-
-    pub fn list_resize(allocated: usize, size: usize, newsize: usize) -> usize {
-        list_growth::list_resize(allocated, size, newsize)
     }
 }
 

@@ -10,7 +10,7 @@
 
 use memlings_python::{ObjId, Object, Runtime};
 
-use crate::gclist::List;
+use crate::gclist::{GcLists, List};
 use crate::weakrefs::supports_weakrefs;
 use crate::ReferenceHeap;
 
@@ -72,16 +72,24 @@ impl GcState {
     }
 }
 
+/// CPython 3.11's generational cycle collector: the lists of tracked
+/// objects, and the counts and thresholds that decide when it runs.
+#[derive(Debug, Default)]
+pub struct Generational {
+    pub(crate) lists: GcLists,
+    pub(crate) state: GcState,
+}
+
 impl ReferenceHeap {
     /// `_PyObject_GC_Link`: one more GC object. Past generation 0's
     /// threshold, a collection runs right here, inside the allocation, in
     /// 3.11 (3.12 waits for the next eval-breaker check).
     pub(super) fn count_gc_allocation<R: Runtime<Self>>(&mut self, rt: &mut R) {
-        self.gc_state.generations[0].count += 1;
-        if self.gc_state.should_collect() {
-            self.gc_state.collecting = true;
+        self.collector.state.generations[0].count += 1;
+        if self.collector.state.should_collect() {
+            self.collector.state.collecting = true;
             self.collect_generations(rt);
-            self.gc_state.collecting = false;
+            self.collector.state.collecting = false;
         }
     }
 
@@ -93,10 +101,11 @@ impl ReferenceHeap {
     /// collections over and over (quadratic time).
     fn collect_generations<R: Runtime<Self>>(&mut self, rt: &mut R) -> usize {
         for i in (0..GENERATIONS).rev() {
-            let generation = self.gc_state.generations[i];
+            let generation = self.collector.state.generations[i];
             if generation.count > generation.threshold {
                 if i == GENERATIONS - 1
-                    && self.gc_state.long_lived_pending < self.gc_state.long_lived_total / 4
+                    && self.collector.state.long_lived_pending
+                        < self.collector.state.long_lived_total / 4
                 {
                     continue;
                 }
@@ -119,16 +128,16 @@ impl ReferenceHeap {
         // Collecting generation g is one more collection for g + 1, and
         // starts the counts of 0..=g again.
         if generation + 1 < GENERATIONS {
-            self.gc_state.generations[generation + 1].count += 1;
+            self.collector.state.generations[generation + 1].count += 1;
         }
-        for g in &mut self.gc_state.generations[..=generation] {
+        for g in &mut self.collector.state.generations[..=generation] {
             g.count = 0;
         }
 
         // The younger generations go onto the end of this one, in order.
         let young = List::GENERATIONS[generation];
         for &younger in &List::GENERATIONS[..generation] {
-            self.gc.merge(younger, young);
+            self.collector.lists.merge(younger, young);
         }
         let old = if generation + 1 < GENERATIONS {
             List::GENERATIONS[generation + 1]
@@ -143,22 +152,22 @@ impl ReferenceHeap {
         self.untrack_tuples(young);
         if young != old {
             if generation == GENERATIONS - 2 {
-                self.gc_state.long_lived_pending += self.gc.len(young);
+                self.collector.state.long_lived_pending += self.collector.lists.len(young);
             }
-            self.gc.merge(young, old);
+            self.collector.lists.merge(young, old);
         } else {
             // Only a full collection untracks dicts (issue #14775).
             self.untrack_dicts(young);
-            self.gc_state.long_lived_pending = 0;
-            self.gc_state.long_lived_total = self.gc.len(young);
+            self.collector.state.long_lived_pending = 0;
+            self.collector.state.long_lived_total = self.collector.lists.len(young);
         }
 
         // (3.11 next moves objects with a legacy `tp_del` finalizer, and
         // everything they reach, to gc.garbage. No type of the subset has
         // one, so nothing is uncollectable; what remains of that step is
         // that `unreachable` becomes an ordinary list.)
-        for id in self.gc.objects(List::Unreachable) {
-            if let Some(head) = self.gc.head_mut(id) {
+        for id in self.collector.lists.objects(List::Unreachable) {
+            if let Some(head) = self.collector.lists.head_mut(id) {
                 head.unreachable = false;
             }
         }
@@ -166,13 +175,13 @@ impl ReferenceHeap {
         let mut found = self.handle_weakrefs(old, rt);
         self.finalize_garbage(rt);
         self.handle_resurrected_objects(old);
-        found += self.gc.len(List::StillUnreachable);
+        found += self.collector.lists.len(List::StillUnreachable);
         self.delete_garbage(old, rt);
 
         if generation == GENERATIONS - 1 {
             // clear_freelists: each freed object is a GC deallocation.
             let freed = self.free_lists.clear();
-            let count = &mut self.gc_state.generations[0].count;
+            let count = &mut self.collector.state.generations[0].count;
             *count = count.saturating_sub(freed);
         }
         found
@@ -189,9 +198,9 @@ impl ReferenceHeap {
     /// `update_refs`: each object's `gc_refs` starts as its reference count,
     /// and the object is marked as part of the collection.
     fn update_refs(&mut self, list: List) {
-        for id in self.gc.objects(list) {
+        for id in self.collector.lists.objects(list) {
             let refcount = self.store.refcount(id) as isize;
-            if let Some(head) = self.gc.head_mut(id) {
+            if let Some(head) = self.collector.lists.head_mut(id) {
                 head.refs = refcount;
                 head.collecting = true;
             }
@@ -203,9 +212,9 @@ impl ReferenceHeap {
     /// from outside: from names, from the interpreter, from older
     /// generations.
     fn subtract_refs(&mut self, list: List) {
-        for id in self.gc.objects(list) {
+        for id in self.collector.lists.objects(list) {
             for target in self.traverse(id) {
-                if let Some(head) = self.gc.head_mut(target) {
+                if let Some(head) = self.collector.lists.head_mut(target) {
                     if head.collecting {
                         head.refs -= 1;
                     }
@@ -222,22 +231,22 @@ impl ReferenceHeap {
     /// back. The order this leaves both lists in is CPython's, and it
     /// decides the order of finalizers.
     fn move_unreachable(&mut self, young: List, unreachable: List) {
-        let mut cursor = self.gc.first(young);
+        let mut cursor = self.collector.lists.first(young);
         while let Some(id) = cursor {
-            let refs = self.gc.head(id).map_or(0, |h| h.refs);
+            let refs = self.collector.lists.head(id).map_or(0, |h| h.refs);
             if refs > 0 {
                 for target in self.traverse(id) {
                     self.visit_reachable(target, young);
                 }
                 // Proved reachable: later visits leave it alone.
-                if let Some(head) = self.gc.head_mut(id) {
+                if let Some(head) = self.collector.lists.head_mut(id) {
                     head.collecting = false;
                 }
-                cursor = self.gc.next(id);
+                cursor = self.collector.lists.next(id);
             } else {
-                cursor = self.gc.next(id);
-                self.gc.move_to(id, unreachable);
-                if let Some(head) = self.gc.head_mut(id) {
+                cursor = self.collector.lists.next(id);
+                self.collector.lists.move_to(id, unreachable);
+                if let Some(head) = self.collector.lists.head_mut(id) {
                     head.unreachable = true;
                 }
             }
@@ -246,7 +255,7 @@ impl ReferenceHeap {
 
     /// `visit_reachable`.
     fn visit_reachable(&mut self, id: ObjId, young: List) {
-        let Some(head) = self.gc.head_mut(id) else {
+        let Some(head) = self.collector.lists.head_mut(id) else {
             return;
         };
         // Not in this collection, or already proved reachable.
@@ -256,7 +265,7 @@ impl ReferenceHeap {
         if head.unreachable {
             head.unreachable = false;
             head.refs = 1;
-            self.gc.move_to(id, young);
+            self.collector.lists.move_to(id, young);
         } else if head.refs == 0 {
             // Not walked yet: it will be, and now it counts as reachable.
             head.refs = 1;
@@ -273,7 +282,7 @@ impl ReferenceHeap {
 
     /// `untrack_tuples`.
     fn untrack_tuples(&mut self, list: List) {
-        for id in self.gc.objects(list) {
+        for id in self.collector.lists.objects(list) {
             if matches!(self.store.object(id), Some(Object::Tuple(_))) {
                 self.maybe_untrack_tuple(id);
             }
@@ -282,7 +291,7 @@ impl ReferenceHeap {
 
     /// `untrack_dicts`.
     fn untrack_dicts(&mut self, list: List) {
-        for id in self.gc.objects(list) {
+        for id in self.collector.lists.objects(list) {
             if matches!(self.store.object(id), Some(Object::Dict(_))) {
                 self.maybe_untrack_dict(id);
             }
@@ -296,7 +305,7 @@ impl ReferenceHeap {
     /// the collector let go of them after their callback (CPython counts
     /// them among the objects found).
     fn handle_weakrefs<R: Runtime<Self>>(&mut self, old: List, rt: &mut R) -> usize {
-        for op in self.gc.objects(List::Unreachable) {
+        for op in self.collector.lists.objects(List::Unreachable) {
             // A weakref that is garbage must not call back later either.
             if matches!(self.store.object(op), Some(Object::WeakRef(_))) {
                 self.detach_weakref(op);
@@ -311,18 +320,18 @@ impl ReferenceHeap {
             {
                 self.detach_weakref(wr);
                 let has_callback = matches!(self.store.object(wr), Some(Object::WeakRef(w)) if w.callback.is_some());
-                let in_garbage = self.gc.head(wr).is_some_and(|h| h.collecting);
+                let in_garbage = self.collector.lists.head(wr).is_some_and(|h| h.collecting);
                 if !has_callback || in_garbage {
                     continue;
                 }
                 // Hold it so it survives until its callback has run.
                 self.incref_object(wr);
-                self.gc.move_to(wr, List::WeakrefCallbacks);
+                self.collector.lists.move_to(wr, List::WeakrefCallbacks);
             }
         }
 
         let mut freed = 0;
-        while let Some(wr) = self.gc.first(List::WeakrefCallbacks) {
+        while let Some(wr) = self.collector.lists.first(List::WeakrefCallbacks) {
             let callback = match self.store.object(wr) {
                 Some(Object::WeakRef(weak)) => weak.callback,
                 _ => None,
@@ -331,8 +340,8 @@ impl ReferenceHeap {
                 rt.weakref_callback(self, callback, wr);
             }
             self.decref_object(wr, rt);
-            if self.gc.first(List::WeakrefCallbacks) == Some(wr) {
-                self.gc.move_to(wr, old);
+            if self.collector.lists.first(List::WeakrefCallbacks) == Some(wr) {
+                self.collector.lists.move_to(wr, old);
             } else {
                 freed += 1;
             }
@@ -346,8 +355,8 @@ impl ReferenceHeap {
     /// objects, even ones still to be visited, so the loop always takes the
     /// first object left.
     fn finalize_garbage<R: Runtime<Self>>(&mut self, rt: &mut R) {
-        while let Some(op) = self.gc.first(List::Unreachable) {
-            self.gc.move_to(op, List::Seen);
+        while let Some(op) = self.collector.lists.first(List::Unreachable) {
+            self.collector.lists.move_to(op, List::Seen);
             let finalized = self.store.slot(op).is_none_or(|s| s.finalized);
             if !finalized && self.has_finalizer(op) {
                 if let Some(slot) = self.store.slot_mut(op) {
@@ -358,7 +367,7 @@ impl ReferenceHeap {
                 self.decref_object(op, rt);
             }
         }
-        self.gc.merge(List::Seen, List::Unreachable);
+        self.collector.lists.merge(List::Seen, List::Unreachable);
     }
 
     /// `handle_resurrected_objects`: a `__del__` may have stored a reference
@@ -367,18 +376,18 @@ impl ReferenceHeap {
     /// reaches) is alive again and moves to the older generation; the rest
     /// goes on to be cleared.
     fn handle_resurrected_objects(&mut self, old: List) {
-        for id in self.gc.objects(List::Unreachable) {
-            if let Some(head) = self.gc.head_mut(id) {
+        for id in self.collector.lists.objects(List::Unreachable) {
+            if let Some(head) = self.collector.lists.head_mut(id) {
                 head.collecting = false;
             }
         }
         self.deduce_unreachable(List::Unreachable, List::StillUnreachable);
-        for id in self.gc.objects(List::StillUnreachable) {
-            if let Some(head) = self.gc.head_mut(id) {
+        for id in self.collector.lists.objects(List::StillUnreachable) {
+            if let Some(head) = self.collector.lists.head_mut(id) {
                 head.unreachable = false;
             }
         }
-        self.gc.merge(List::Unreachable, old);
+        self.collector.lists.merge(List::Unreachable, old);
     }
 
     /// `delete_garbage`: break the cycles. Each object's `tp_clear` drops the
@@ -387,15 +396,15 @@ impl ReferenceHeap {
     /// `tp_clear`: it dies when what holds it is cleared) moves to the older
     /// generation.
     fn delete_garbage<R: Runtime<Self>>(&mut self, old: List, rt: &mut R) {
-        while let Some(op) = self.gc.first(List::StillUnreachable) {
+        while let Some(op) = self.collector.lists.first(List::StillUnreachable) {
             self.incref_object(op);
             self.tp_clear(op, rt);
             self.decref_object(op, rt);
-            if self.gc.first(List::StillUnreachable) == Some(op) {
-                if let Some(head) = self.gc.head_mut(op) {
+            if self.collector.lists.first(List::StillUnreachable) == Some(op) {
+                if let Some(head) = self.collector.lists.head_mut(op) {
                     head.collecting = false;
                 }
-                self.gc.move_to(op, old);
+                self.collector.lists.move_to(op, old);
             }
         }
     }

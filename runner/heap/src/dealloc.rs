@@ -156,7 +156,7 @@ impl ReferenceHeap {
         };
         // Every GC deallocator first stops tracking the object, so that a
         // collection started by code run from here cannot see it.
-        self.gc.untrack(id);
+        self.collector.lists.untrack(id);
         if uses_trashcan {
             if self.trash.nesting >= TRASH_UNWIND_LEVEL {
                 self.trash.later.push(id);
@@ -229,7 +229,7 @@ impl ReferenceHeap {
             // PyObject_CallFinalizerFromDealloc: tracked again and given a
             // temporary reference while __del__ runs, so that code sees a
             // live object (and a collection started from it keeps it).
-            self.gc.track(id, List::Gen0);
+            self.collector.lists.track(id, List::Gen0);
             let finalized = match self.store.slot_mut(id) {
                 Some(slot) => {
                     slot.refcount = 1;
@@ -250,7 +250,7 @@ impl ReferenceHeap {
                 // (at the end of generation 0), never finalized again.
                 return None;
             }
-            self.gc.untrack(id);
+            self.collector.lists.untrack(id);
         }
         self.clear_weakrefs(id, rt);
         if has_del {
@@ -281,7 +281,7 @@ impl ReferenceHeap {
     /// The memory goes back. A GC object counts as a deallocation for
     /// `gc.get_count()` (`PyObject_GC_Del`), unless it goes on a free list.
     fn free(&mut self, id: ObjId) {
-        self.gc.untrack(id);
+        self.collector.lists.untrack(id);
         // Weakrefs to an object that has no weakref support of its own
         // cannot exist in CPython; if one does here, it just goes dead.
         self.detach_all_weakrefs(id);
@@ -293,7 +293,7 @@ impl ReferenceHeap {
         }
         let kept = Kind::of(&slot.object).is_some_and(|kind| self.free_lists.push(kind));
         if !kept {
-            self.gc_state.deallocated();
+            self.collector.state.deallocated();
         }
     }
 }

@@ -33,9 +33,9 @@ mod store;
 mod tracking;
 mod weakrefs;
 
-use memlings_python::{Heap, ObjId, Object, Runtime};
+use memlings_python::{Collector, Heap, ObjId, Object, Runtime, SizeModel};
 
-use collect::GcState;
+pub use collect::Generational;
 use dealloc::{counts_as_gc, Trashcan};
 use freelists::{FreeLists, Kind};
 use gclist::List;
@@ -46,8 +46,7 @@ use store::Store;
 #[derive(Debug)]
 pub struct ReferenceHeap {
     store: Store,
-    gc: gclist::GcLists,
-    gc_state: GcState,
+    collector: Generational,
     free_lists: FreeLists,
     trash: Trashcan,
 }
@@ -65,8 +64,7 @@ impl ReferenceHeap {
     pub fn new() -> Self {
         ReferenceHeap {
             store: Store::default(),
-            gc: gclist::GcLists::default(),
-            gc_state: GcState::default(),
+            collector: Generational::default(),
             free_lists: FreeLists::default(),
             trash: Trashcan::default(),
         }
@@ -145,7 +143,7 @@ impl ReferenceHeap {
             }
         }
         if tracked {
-            self.gc.track(id, List::Gen0);
+            self.collector.lists.track(id, List::Gen0);
         }
         if is_weakref {
             self.register_weakref(id);
@@ -155,6 +153,9 @@ impl ReferenceHeap {
 }
 
 impl Heap for ReferenceHeap {
+    type Collector = Generational;
+    type Sizes = CPythonSizes;
+
     fn alloc<R: Runtime<Self>>(&mut self, object: Object, rt: &mut R) -> ObjId {
         self.allocate(object, rt)
     }
@@ -183,6 +184,18 @@ impl Heap for ReferenceHeap {
 
     fn refcount(&self, id: ObjId) -> usize {
         self.store.refcount(id)
+    }
+
+    fn live_objects(&self) -> Vec<ObjId> {
+        self.store.live()
+    }
+
+    fn collector(&self) -> &Generational {
+        &self.collector
+    }
+
+    fn collector_mut(&mut self) -> &mut Generational {
+        &mut self.collector
     }
 
     fn stored(&mut self, container: ObjId, value: ObjId) {
@@ -226,46 +239,52 @@ impl Heap for ReferenceHeap {
             }
         }
     }
+}
 
-    fn is_tracked(&self, id: ObjId) -> bool {
-        self.gc.is_tracked(id)
+impl Collector<ReferenceHeap> for Generational {
+    fn is_tracked(&self, _heap: &ReferenceHeap, id: ObjId) -> bool {
+        self.lists.is_tracked(id)
     }
 
-    fn collect<R: Runtime<Self>>(&mut self, generation: usize, rt: &mut R) -> usize {
+    fn collect<R: Runtime<ReferenceHeap>>(
+        heap: &mut ReferenceHeap,
+        generation: usize,
+        rt: &mut R,
+    ) -> usize {
         // gc_collect_impl: a collection started from a __del__ during a
         // collection does nothing.
-        if self.gc_state.collecting {
+        if heap.collector.state.collecting {
             return 0;
         }
-        self.gc_state.collecting = true;
-        let found = self.collect_main(generation, rt);
-        self.gc_state.collecting = false;
-        if self.store.checked {
-            self.check_no_dangling();
+        heap.collector.state.collecting = true;
+        let found = heap.collect_main(generation, rt);
+        heap.collector.state.collecting = false;
+        if heap.store.checked {
+            heap.check_no_dangling();
         }
         found
     }
 
-    fn gc_count(&self) -> [usize; 3] {
-        self.gc_state.generations.map(|g| g.count)
+    fn count(&self) -> [usize; 3] {
+        self.state.generations.map(|g| g.count)
     }
 
-    fn gc_threshold(&self) -> [usize; 3] {
-        self.gc_state.generations.map(|g| g.threshold)
+    fn threshold(&self) -> [usize; 3] {
+        self.state.generations.map(|g| g.threshold)
     }
 
-    fn set_gc_threshold(&mut self, threshold: [usize; 3]) {
-        for (generation, t) in self.gc_state.generations.iter_mut().zip(threshold) {
+    fn set_threshold(&mut self, threshold: [usize; 3]) {
+        for (generation, t) in self.state.generations.iter_mut().zip(threshold) {
             generation.threshold = t;
         }
     }
 
-    fn gc_enabled(&self) -> bool {
-        self.gc_state.enabled
+    fn enabled(&self) -> bool {
+        self.state.enabled
     }
 
-    fn set_gc_enabled(&mut self, enabled: bool) {
-        self.gc_state.enabled = enabled;
+    fn set_enabled(&mut self, enabled: bool) {
+        self.state.enabled = enabled;
     }
 
     fn freeze(&mut self) {
@@ -273,23 +292,26 @@ impl Heap for ReferenceHeap {
         // no collection looks at, and every count starts again.
         for (list, generation) in List::GENERATIONS
             .into_iter()
-            .zip(&mut self.gc_state.generations)
+            .zip(&mut self.state.generations)
         {
-            self.gc.merge(list, List::Permanent);
+            self.lists.merge(list, List::Permanent);
             generation.count = 0;
         }
     }
+}
 
-    fn getsizeof(&self, id: ObjId) -> usize {
-        sizes::size_of(&self.store, id)
+/// CPython 3.11's sizes (see [`size_model`]), with each dict's keys table
+/// as this heap followed it.
+#[derive(Debug)]
+pub enum CPythonSizes {}
+
+impl SizeModel<ReferenceHeap> for CPythonSizes {
+    fn getsizeof(heap: &ReferenceHeap, id: ObjId) -> usize {
+        sizes::size_of(&heap.store, id)
     }
 
-    fn list_resize(allocated: usize, size: usize, newsize: usize) -> usize {
+    fn list_capacity(allocated: usize, size: usize, newsize: usize) -> usize {
         size_model::list_resize(allocated, size, newsize)
-    }
-
-    fn live_objects(&self) -> Vec<ObjId> {
-        self.store.live()
     }
 }
 

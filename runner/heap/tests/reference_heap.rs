@@ -6,8 +6,10 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use memlings_heap::ReferenceHeap;
-use memlings_python::{Class, Dict, Heap, Instance, List, ObjId, Object, Runtime, WeakRef};
+use memlings_heap::{CPythonSizes, Generational, ReferenceHeap};
+use memlings_python::{
+    Class, Collector, Dict, Heap, Instance, List, ObjId, Object, Runtime, SizeModel, WeakRef,
+};
 use num_bigint::BigInt;
 
 /// What a test's `__del__` does besides recording that it ran.
@@ -72,7 +74,7 @@ impl Runtime<ReferenceHeap> for Recorder {
                 }
             }
             Some(OnDel::Collect) => {
-                let found = heap.collect(2, self);
+                let found = Generational::collect(heap, 2, self);
                 self.events.push(format!("inner collect {found}"));
             }
             None => {}
@@ -189,7 +191,7 @@ impl World {
         self.share(&[value]);
         if let Object::List(l) = self.heap.get_mut(list) {
             let len = l.items.len();
-            l.allocated = ReferenceHeap::list_resize(l.allocated, len, len + 1);
+            l.allocated = CPythonSizes::list_capacity(l.allocated, len, len + 1);
             l.items.push(value);
         }
         self.heap.stored(list, value);
@@ -294,7 +296,7 @@ impl World {
     }
 
     fn collect(&mut self, generation: usize) -> usize {
-        self.heap.collect(generation, &mut self.rt)
+        Generational::collect(&mut self.heap, generation, &mut self.rt)
     }
 
     fn events(&mut self) -> Vec<String> {
@@ -302,7 +304,7 @@ impl World {
     }
 
     fn count(&self) -> [usize; 3] {
-        self.heap.gc_count()
+        self.heap.collector().count()
     }
 
     fn alive(&self, id: ObjId) -> bool {
@@ -518,7 +520,10 @@ fn del_runs_once_even_after_resurrection() {
     assert_eq!(w.events(), dels(&["r"]));
     assert!(w.alive(r), "stored by its __del__");
     assert_eq!(w.heap.refcount(r), 1, "the keeper's reference");
-    assert!(w.heap.is_tracked(r), "tracked again, in generation 0");
+    assert!(
+        w.heap.collector().is_tracked(&w.heap, r),
+        "tracked again, in generation 0"
+    );
     // keeper.clear(): it dies now, without a second __del__ (PEP 442).
     w.del(keeper);
     assert!(w.events().is_empty());
@@ -593,11 +598,11 @@ fn collect_counts_match_cpython_table() {
 
     // d = {}; d[1] = d; del d -> 1
     let d = w.dict(&[]);
-    assert!(!w.heap.is_tracked(d));
+    assert!(!w.heap.collector().is_tracked(&w.heap, d));
     let one = w.int(1);
     w.dict_set(d, one, d);
     w.del(one);
-    assert!(w.heap.is_tracked(d));
+    assert!(w.heap.collector().is_tracked(&w.heap, d));
     w.del(d);
     assert_eq!(w.collect(2), 1);
 
@@ -621,7 +626,7 @@ fn collect_counts_match_cpython_table() {
     let a = w.instance(cls, "a");
     w.set_attr(a, "a", a);
     let d = w.materialize_dict(a);
-    assert!(w.heap.is_tracked(d), "it holds a");
+    assert!(w.heap.collector().is_tracked(&w.heap, d), "it holds a");
     w.del(a);
     assert_eq!(w.collect(2), 2);
 
@@ -814,12 +819,18 @@ fn tuples_are_untracked_by_the_first_collection_that_sees_them_alive() {
     let x = w.int(5);
     let s = w.str("a");
     let t = w.tuple(&[x, s]);
-    assert!(w.heap.is_tracked(t), "tracked at creation");
+    assert!(
+        w.heap.collector().is_tracked(&w.heap, t),
+        "tracked at creation"
+    );
     w.collect(0);
-    assert!(!w.heap.is_tracked(t));
+    assert!(!w.heap.collector().is_tracked(&w.heap, t));
 
     let empty = w.tuple(&[]);
-    assert!(!w.heap.is_tracked(empty), "the empty tuple never is");
+    assert!(
+        !w.heap.collector().is_tracked(&w.heap, empty),
+        "the empty tuple never is"
+    );
 
     // Nested tuples of untracked things: all three in one collection,
     // since the inner ones come first in the list.
@@ -827,7 +838,9 @@ fn tuples_are_untracked_by_the_first_collection_that_sees_them_alive() {
     let t2 = w.tuple(&[t1]);
     let t3 = w.tuple(&[t2]);
     w.collect(0);
-    assert!([t1, t2, t3].iter().all(|&t| !w.heap.is_tracked(t)));
+    assert!([t1, t2, t3]
+        .iter()
+        .all(|&t| !w.heap.collector().is_tracked(&w.heap, t)));
 
     // A tuple holding a list, or any dict (even an untracked one), stays.
     let l = w.list(&[]);
@@ -835,8 +848,10 @@ fn tuples_are_untracked_by_the_first_collection_that_sees_them_alive() {
     let tl = w.tuple(&[l]);
     let td = w.tuple(&[d]);
     w.collect(2);
-    assert!(w.heap.is_tracked(tl) && w.heap.is_tracked(td));
-    assert!(!w.heap.is_tracked(d));
+    assert!(
+        w.heap.collector().is_tracked(&w.heap, tl) && w.heap.collector().is_tracked(&w.heap, td)
+    );
+    assert!(!w.heap.collector().is_tracked(&w.heap, d));
 
     // l = []; l.append(l); t = (l,); del l; gc.collect(): t stays tracked.
     let l = w.list(&[]);
@@ -844,7 +859,7 @@ fn tuples_are_untracked_by_the_first_collection_that_sees_them_alive() {
     let t = w.tuple(&[l]);
     w.del(l);
     w.collect(2);
-    assert!(w.heap.is_tracked(t));
+    assert!(w.heap.collector().is_tracked(&w.heap, t));
 }
 
 #[test]
@@ -853,43 +868,43 @@ fn dicts_are_tracked_when_they_get_a_container_and_untracked_only_by_full_collec
     // is_tracked: False, True, True, True, True, False on 3.11.7.
     let mut w = World::new();
     let d = w.dict(&[]);
-    assert!(!w.heap.is_tracked(d));
+    assert!(!w.heap.collector().is_tracked(&w.heap, d));
     let key = w.str("a");
     let l = w.list(&[]);
     w.dict_set(d, key, l);
     w.del(l);
-    assert!(w.heap.is_tracked(d));
+    assert!(w.heap.collector().is_tracked(&w.heap, d));
     let one = w.int(1);
     w.dict_overwrite(d, 0, one);
-    assert!(w.heap.is_tracked(d));
+    assert!(w.heap.collector().is_tracked(&w.heap, d));
     w.collect(0);
-    assert!(w.heap.is_tracked(d));
+    assert!(w.heap.collector().is_tracked(&w.heap, d));
     w.collect(1);
-    assert!(w.heap.is_tracked(d));
+    assert!(w.heap.collector().is_tracked(&w.heap, d));
     w.collect(2);
-    assert!(!w.heap.is_tracked(d));
+    assert!(!w.heap.collector().is_tracked(&w.heap, d));
 
     // e = {}; e['a'] = {} -> tracked (a dict may become a container).
     let e = w.dict(&[]);
     let inner = w.dict(&[]);
     w.dict_set(e, key, inner);
-    assert!(w.heap.is_tracked(e));
+    assert!(w.heap.collector().is_tracked(&w.heap, e));
     // An untracked tuple does not track it; a display with a list does.
     let f = w.dict(&[]);
     let t = w.tuple(&[one]);
     w.collect(0);
     w.dict_set(f, key, t);
-    assert!(!w.heap.is_tracked(f));
+    assert!(!w.heap.collector().is_tracked(&w.heap, f));
     let l = w.list(&[]);
     let g = w.dict(&[(key, l)]);
-    assert!(w.heap.is_tracked(g));
+    assert!(w.heap.collector().is_tracked(&w.heap, g));
     let h = w.dict(&[(key, one)]);
-    assert!(!w.heap.is_tracked(h));
+    assert!(!w.heap.collector().is_tracked(&w.heap, h));
     // A tuple key that may be tracked tracks it too.
     let tk = w.tuple(&[l]);
     let k = w.dict(&[]);
     w.dict_set(k, tk, one);
-    assert!(w.heap.is_tracked(k));
+    assert!(w.heap.collector().is_tracked(&w.heap, k));
 }
 
 #[test]
@@ -900,7 +915,7 @@ fn only_containers_are_tracked() {
     let f = w.function("f");
     let l = w.list(&[]);
     for id in [cls, a, f, l] {
-        assert!(w.heap.is_tracked(id));
+        assert!(w.heap.collector().is_tracked(&w.heap, id));
     }
     let s = w.str("s");
     let i = w.int(3);
@@ -911,7 +926,7 @@ fn only_containers_are_tracked() {
         step: 1,
     });
     for id in [w.none, s, i, fl, r] {
-        assert!(!w.heap.is_tracked(id));
+        assert!(!w.heap.collector().is_tracked(&w.heap, id));
     }
 }
 
@@ -1023,7 +1038,7 @@ fn automatic_collections_follow_cpython_thresholds_and_counts() {
         // objects, so the 25% rule keeps it from being collected here.
         let ballast: Vec<ObjId> = (0..2000).map(|_| w.list(&[])).collect();
         w.collect(2);
-        w.heap.set_gc_threshold([10, 2, 2]);
+        w.heap.collector_mut().set_threshold([10, 2, 2]);
         let keep = w.list(&[]);
         let _other = w.list(&[]);
         for _ in 0..n {
@@ -1063,7 +1078,7 @@ fn automatic_collections_with_free_lists_follow_cpython() {
         let mut w = World::new();
         let _ballast: Vec<ObjId> = (0..2000).map(|_| w.list(&[])).collect();
         w.collect(2);
-        w.heap.set_gc_threshold([10, 2, 2]);
+        w.heap.collector_mut().set_threshold([10, 2, 2]);
         let keep = w.list(&[]);
         let _other = w.list(&[]);
         let (mut t, mut x) = (None, None);
@@ -1089,12 +1104,12 @@ fn automatic_collections_with_free_lists_follow_cpython() {
 #[test]
 fn generation_2_waits_for_a_quarter_more_long_lived_objects() {
     let mut w = World::new();
-    w.heap.set_gc_enabled(false);
+    w.heap.collector_mut().set_enabled(false);
     // 40 survivors of a full collection: long_lived_total = 40.
     let _keep: Vec<ObjId> = (0..40).map(|_| w.list(&[])).collect();
     w.collect(2);
-    w.heap.set_gc_enabled(true);
-    w.heap.set_gc_threshold([1, 0, 0]);
+    w.heap.collector_mut().set_enabled(true);
+    w.heap.collector_mut().set_threshold([1, 0, 0]);
     // Every second allocation starts a collection; every second of those
     // is of generation 1 (count1 over 0), which promotes its survivors
     // (4 lists) into generation 2. Generation 2 is over its threshold from
@@ -1137,28 +1152,28 @@ fn freeze_moves_everything_out_of_reach_and_resets_counts() {
     w.collect(0);
     let _more: Vec<ObjId> = (0..5).map(|_| w.list(&[])).collect();
     assert_eq!(w.count(), [5, 2, 0]);
-    w.heap.freeze();
+    w.heap.collector_mut().freeze();
     assert_eq!(w.count(), [0, 0, 0]);
     w.del(l);
     assert_eq!(w.collect(2), 0, "frozen objects are never collected");
     assert!(w.alive(l));
-    assert!(w.heap.is_tracked(l));
+    assert!(w.heap.collector().is_tracked(&w.heap, l));
 }
 
 #[test]
 fn disabled_or_zero_threshold_means_no_automatic_collection() {
     let mut w = World::new();
-    assert_eq!(w.heap.gc_threshold(), [700, 10, 10]);
-    assert!(w.heap.gc_enabled());
-    w.heap.set_gc_enabled(false);
+    assert_eq!(w.heap.collector().threshold(), [700, 10, 10]);
+    assert!(w.heap.collector().enabled());
+    w.heap.collector_mut().set_enabled(false);
     let cls = w.class("A", false);
     let keep: Vec<ObjId> = (0..800).map(|i| w.instance(cls, &i.to_string())).collect();
     assert_eq!(w.count()[0], 800 + 6, "class statement: 6 GC objects");
-    w.heap.set_gc_enabled(true);
-    w.heap.set_gc_threshold([0, 10, 10]);
+    w.heap.collector_mut().set_enabled(true);
+    w.heap.collector_mut().set_threshold([0, 10, 10]);
     let _a = w.instance(cls, "a");
     assert_eq!(w.count()[0], 807);
-    w.heap.set_gc_threshold([700, 10, 10]);
+    w.heap.collector_mut().set_threshold([700, 10, 10]);
     let _b = w.instance(cls, "b");
     assert_eq!(w.count(), [0, 1, 0], "808 > 700: generation 0 collected");
     drop(keep);
@@ -1217,50 +1232,50 @@ fn getsizeof_matches_cpython() {
     for (object, size) in cases {
         let desc = format!("{object:?}");
         let id = w.alloc(object);
-        assert_eq!(w.heap.getsizeof(id), size, "{desc}");
+        assert_eq!(CPythonSizes::getsizeof(&w.heap, id), size, "{desc}");
     }
-    assert_eq!(w.heap.getsizeof(w.none), 16);
+    assert_eq!(CPythonSizes::getsizeof(&w.heap, w.none), 16);
     let one = w.int(1);
     let t = w.tuple(&[one, one]);
-    assert_eq!(w.heap.getsizeof(t), 56);
+    assert_eq!(CPythonSizes::getsizeof(&w.heap, t), 56);
 
     // [] 56; ten appends 184
     let l = w.list(&[]);
-    assert_eq!(w.heap.getsizeof(l), 56);
+    assert_eq!(CPythonSizes::getsizeof(&w.heap, l), 56);
     for _ in 0..10 {
         w.append(l, one);
     }
-    assert_eq!(w.heap.getsizeof(l), 184);
+    assert_eq!(CPythonSizes::getsizeof(&w.heap, l), 184);
 
     // {} 64; {1: 1} 224; {'a': 1} 184; then str keys inserted one by one
     // from {}: 6 keys 272, 11 keys 464 (3.11.7)
     let d = w.dict(&[]);
-    assert_eq!(w.heap.getsizeof(d), 64);
+    assert_eq!(CPythonSizes::getsizeof(&w.heap, d), 64);
     let d = w.dict(&[(one, one)]);
-    assert_eq!(w.heap.getsizeof(d), 224);
+    assert_eq!(CPythonSizes::getsizeof(&w.heap, d), 224);
     let a = w.str("a");
     let d = w.dict(&[(a, one)]);
-    assert_eq!(w.heap.getsizeof(d), 184);
+    assert_eq!(CPythonSizes::getsizeof(&w.heap, d), 184);
     let d = w.dict(&[]);
     let mut sizes = Vec::new();
     for i in 0..11 {
         let key = w.str(&format!("k{i}"));
         w.dict_set(d, key, one);
-        sizes.push(w.heap.getsizeof(d));
+        sizes.push(CPythonSizes::getsizeof(&w.heap, d));
     }
     assert_eq!(
         sizes,
         [184, 184, 184, 184, 184, 272, 272, 272, 272, 272, 464]
     );
     w.heap.dict_cleared(d);
-    assert_eq!(w.heap.getsizeof(d), 64);
+    assert_eq!(CPythonSizes::getsizeof(&w.heap, d), 64);
 
     let cls = w.class("A", false);
     let inst = w.instance(cls, "a");
     let f = w.function("f");
-    assert_eq!(w.heap.getsizeof(cls), 1688);
-    assert_eq!(w.heap.getsizeof(inst), 56);
-    assert_eq!(w.heap.getsizeof(f), 152);
-    assert_eq!(ReferenceHeap::list_resize(0, 0, 1), 4);
-    assert_eq!(ReferenceHeap::list_resize(4, 4, 5), 8);
+    assert_eq!(CPythonSizes::getsizeof(&w.heap, cls), 1688);
+    assert_eq!(CPythonSizes::getsizeof(&w.heap, inst), 56);
+    assert_eq!(CPythonSizes::getsizeof(&w.heap, f), 152);
+    assert_eq!(CPythonSizes::list_capacity(0, 0, 1), 4);
+    assert_eq!(CPythonSizes::list_capacity(4, 4, 5), 8);
 }

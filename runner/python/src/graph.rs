@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::ast::Name;
-use crate::heap::Heap;
+use crate::heap::{Collector, Heap};
 use crate::object::{ObjId, Object};
 use crate::repr;
 
@@ -311,7 +311,7 @@ impl<H: Heap> Builder<'_, H> {
             type_name,
             summary,
             refcount: heap.refcount(id),
-            tracked: heap.is_tracked(id),
+            tracked: heap.collector().is_tracked(heap, id),
             edges,
             more_edges,
             unreachable,

@@ -1,10 +1,11 @@
 //! A small subset of Python, run on a heap you can swap.
 //!
 //! The interpreter owns names, frames and control flow; every object lives
-//! on a [`Heap`], which owns storage, reference counts and the cycle
-//! collector. The reference heap (in `solutions/`) and, from Part III on,
-//! the learner's own heap implement the same trait, so the same program
-//! runs on both and its answers can be put beside CPython's.
+//! on a [`Heap`], which owns storage and reference counts and names its
+//! cycle collector and size model (the layers are listed in [`heap`]). The
+//! reference heap (the `memlings-heap` crate) and, from Part III on, the
+//! learner's own heap implement the same traits, so the same program runs
+//! on both and its answers can be put beside CPython's.
 //!
 //! Entry points: [`run_program`] (makes the heap, runs on a thread with a
 //! deep stack) and [`run_on`] (your heap, this thread).
@@ -61,7 +62,9 @@ mod walk;
 pub mod wire;
 
 pub use error::{ErrorKind, PyError};
-pub use heap::{Heap, Runtime};
+pub use heap::{
+    Allocator, AllocatorStats, Block, Collector, Heap, NoCollector, Runtime, SizeModel,
+};
 pub use object::{Class, Dict, Instance, List, ObjId, Object, WeakRef};
 
 /// The default step limit: statements executed, all frames included.

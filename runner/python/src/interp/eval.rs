@@ -2,7 +2,7 @@
 //! value stack while their neighbours are evaluated.
 
 use crate::ast::{Expr, ExprKind, FPiece, NameRef, Scope};
-use crate::heap::Heap;
+use crate::heap::{Heap, SizeModel};
 use crate::object::{Dict, ObjId, Object};
 
 use super::builtins;
@@ -28,7 +28,7 @@ impl<H: Heap> Interp<'_, H> {
                 let allocated = if values.len() > STACK_USE_GUIDELINE {
                     let mut allocated = 0;
                     for n in 0..values.len() {
-                        allocated = H::list_resize(allocated, n, n + 1);
+                        allocated = H::Sizes::list_capacity(allocated, n, n + 1);
                     }
                     Some(allocated)
                 } else {

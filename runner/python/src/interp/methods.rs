@@ -6,7 +6,7 @@ use num_bigint::BigInt;
 
 use crate::ast::Name;
 use crate::error::PyError;
-use crate::heap::Heap;
+use crate::heap::{Heap, SizeModel};
 use crate::object::{ObjId, Object};
 
 use super::{Interp, R};
@@ -82,7 +82,7 @@ impl<H: Heap> Interp<'_, H> {
                 let item = match heap.get_mut(obj) {
                     Object::List(l) => {
                         let item = l.items.remove(i);
-                        l.allocated = H::list_resize(l.allocated, len, len - 1);
+                        l.allocated = H::Sizes::list_capacity(l.allocated, len, len - 1);
                         item
                     }
                     _ => unreachable!("matched above"),
@@ -117,7 +117,8 @@ impl<H: Heap> Interp<'_, H> {
                     } else {
                         index.min(len)
                     } as usize;
-                    l.allocated = H::list_resize(l.allocated, len as usize, len as usize + 1);
+                    l.allocated =
+                        H::Sizes::list_capacity(l.allocated, len as usize, len as usize + 1);
                     l.items.insert(at, value);
                 }
                 heap.stored(obj, value);
@@ -156,7 +157,7 @@ impl<H: Heap> Interp<'_, H> {
                 let removed = match heap.get_mut(obj) {
                     Object::List(l) => {
                         let len = l.items.len();
-                        l.allocated = H::list_resize(l.allocated, len, len - 1);
+                        l.allocated = H::Sizes::list_capacity(l.allocated, len, len - 1);
                         l.items.remove(i)
                     }
                     _ => unreachable!("matched above"),
@@ -327,7 +328,7 @@ impl<H: Heap> Interp<'_, H> {
         heap.incref(value);
         if let Object::List(l) = heap.get_mut(list) {
             let len = l.items.len();
-            l.allocated = H::list_resize(l.allocated, len, len + 1);
+            l.allocated = H::Sizes::list_capacity(l.allocated, len, len + 1);
             l.items.push(value);
         }
         heap.stored(list, value);
@@ -348,7 +349,7 @@ impl<H: Heap> Interp<'_, H> {
             l.allocated = if fast && l.allocated == 0 && m == 0 {
                 (n + 1) & !1
             } else {
-                H::list_resize(l.allocated, m, m + n)
+                H::Sizes::list_capacity(l.allocated, m, m + n)
             };
             l.items.extend(&items);
         }
@@ -500,7 +501,7 @@ impl<H: Heap> Interp<'_, H> {
                 // split preallocates 12 slots (MAX_PREALLOC), then appends.
                 let mut allocated = 12;
                 for i in 12..n {
-                    allocated = H::list_resize(allocated, i, i + 1);
+                    allocated = H::Sizes::list_capacity(allocated, i, i + 1);
                 }
                 return Ok(self.new_list_owning(heap, items, Some(allocated)));
             }

@@ -30,7 +30,7 @@ use crate::builtin::{Builtin, Kind};
 use crate::compile::Program;
 use crate::error::{ErrorKind, PyError};
 use crate::graph::{Graph, Roots};
-use crate::heap::{Heap, Runtime};
+use crate::heap::{Collector, Heap, Runtime};
 use crate::object::{Dict, ObjId, Object};
 use crate::trace::Tracer;
 use crate::Options;
@@ -434,8 +434,8 @@ impl<'p, H: Heap> Interp<'p, H> {
     /// kept alive, and the final collection finalizes all of it in the
     /// collector's list order.
     pub fn teardown(&mut self, heap: &mut H) -> R<()> {
-        if heap.gc_enabled() {
-            heap.collect(2, self);
+        if heap.collector().enabled() {
+            H::Collector::collect(heap, 2, self);
             self.check_pending()?;
         }
         let names = self.globals.take_all();
@@ -469,7 +469,7 @@ impl<'p, H: Heap> Interp<'p, H> {
         heap.stored(module_dict, module_dict);
         self.teardown_dict = Some(module_dict);
         self.decref(heap, module_dict);
-        heap.collect(2, self);
+        H::Collector::collect(heap, 2, self);
         self.teardown_dict = None;
         self.check_pending()
     }

@@ -5,7 +5,7 @@
 use num_traits::ToPrimitive;
 
 use crate::ast::{BinOp, Expr, NameRef, Scope, Target};
-use crate::heap::Heap;
+use crate::heap::{Heap, SizeModel};
 use crate::object::{ObjId, Object};
 
 use super::{Interp, R};
@@ -372,7 +372,7 @@ impl<H: Heap> Interp<'_, H> {
                 let removed = match heap.get_mut(container) {
                     Object::List(list) => {
                         let removed = list.items.remove(i);
-                        list.allocated = H::list_resize(list.allocated, len, len - 1);
+                        list.allocated = H::Sizes::list_capacity(list.allocated, len, len - 1);
                         removed
                     }
                     _ => unreachable!("matched above"),

@@ -5,15 +5,25 @@
 
 #![allow(dead_code)]
 
-use memlings_python::{Heap, ObjId, Object, Options, Output, Runtime};
+use memlings_python::{Collector, Heap, ObjId, Object, Options, Output, Runtime, SizeModel};
 
 #[derive(Debug, Default)]
 pub struct RcHeap {
     slots: Vec<Option<Slot>>,
+    gc: CountingCollector,
+}
+
+/// Counts GC allocations and keeps the settings, but never collects.
+#[derive(Debug, Default)]
+pub struct CountingCollector {
     threshold: [usize; 3],
     enabled: bool,
     count0: usize,
 }
+
+/// Lists and tuples only, enough for the interpreter's own tests.
+#[derive(Debug)]
+pub enum TestSizes {}
 
 #[derive(Debug)]
 struct Slot {
@@ -26,9 +36,12 @@ struct Slot {
 impl RcHeap {
     pub fn new() -> RcHeap {
         RcHeap {
-            threshold: [700, 10, 10],
-            enabled: true,
-            ..RcHeap::default()
+            slots: Vec::new(),
+            gc: CountingCollector {
+                threshold: [700, 10, 10],
+                enabled: true,
+                count0: 0,
+            },
         }
     }
 
@@ -47,6 +60,9 @@ impl RcHeap {
 }
 
 impl Heap for RcHeap {
+    type Collector = CountingCollector;
+    type Sizes = TestSizes;
+
     fn alloc<R: Runtime<Self>>(&mut self, object: Object, _rt: &mut R) -> ObjId {
         let tracked = match &object {
             Object::Dict(d) => d
@@ -56,7 +72,7 @@ impl Heap for RcHeap {
             other => other.is_gc_type(),
         };
         if tracked {
-            self.count0 += 1;
+            self.gc.count0 += 1;
         }
         self.slots.push(Some(Slot {
             object,
@@ -103,7 +119,7 @@ impl Heap for RcHeap {
         }
         let slot = self.slots[id.0 as usize].take().expect("alive");
         if slot.tracked {
-            self.count0 = self.count0.saturating_sub(1);
+            self.gc.count0 = self.gc.count0.saturating_sub(1);
         }
         for r in slot.object.release_order() {
             self.decref(r, rt);
@@ -120,57 +136,12 @@ impl Heap for RcHeap {
         }
     }
 
-    fn is_tracked(&self, id: ObjId) -> bool {
-        self.slot(id).tracked
+    fn collector(&self) -> &CountingCollector {
+        &self.gc
     }
 
-    fn collect<R: Runtime<Self>>(&mut self, _generation: usize, _rt: &mut R) -> usize {
-        self.count0 = 0;
-        0
-    }
-
-    fn gc_count(&self) -> [usize; 3] {
-        [self.count0, 0, 0]
-    }
-
-    fn gc_threshold(&self) -> [usize; 3] {
-        self.threshold
-    }
-
-    fn set_gc_threshold(&mut self, threshold: [usize; 3]) {
-        self.threshold = threshold;
-    }
-
-    fn gc_enabled(&self) -> bool {
-        self.enabled
-    }
-
-    fn set_gc_enabled(&mut self, enabled: bool) {
-        self.enabled = enabled;
-    }
-
-    fn freeze(&mut self) {}
-
-    fn getsizeof(&self, id: ObjId) -> usize {
-        match self.get(id) {
-            Object::List(l) => 56 + 8 * l.allocated,
-            Object::Tuple(t) => 40 + 8 * t.len(),
-            _ => 0,
-        }
-    }
-
-    fn list_resize(allocated: usize, _size: usize, newsize: usize) -> usize {
-        if allocated >= newsize && newsize >= allocated >> 1 {
-            return allocated;
-        }
-        if newsize == 0 {
-            return 0;
-        }
-        let mut new = (newsize + (newsize >> 3) + 6) & !3;
-        if newsize - _size > new - newsize {
-            new = (newsize + 3) & !3;
-        }
-        new
+    fn collector_mut(&mut self) -> &mut CountingCollector {
+        &mut self.gc
     }
 
     fn live_objects(&self) -> Vec<ObjId> {
@@ -178,6 +149,63 @@ impl Heap for RcHeap {
             .filter(|&i| self.slots[i].is_some())
             .map(|i| ObjId(i as u32))
             .collect()
+    }
+}
+
+impl Collector<RcHeap> for CountingCollector {
+    fn is_tracked(&self, heap: &RcHeap, id: ObjId) -> bool {
+        heap.slot(id).tracked
+    }
+
+    fn collect<R: Runtime<RcHeap>>(heap: &mut RcHeap, _generation: usize, _rt: &mut R) -> usize {
+        heap.gc.count0 = 0;
+        0
+    }
+
+    fn count(&self) -> [usize; 3] {
+        [self.count0, 0, 0]
+    }
+
+    fn threshold(&self) -> [usize; 3] {
+        self.threshold
+    }
+
+    fn set_threshold(&mut self, threshold: [usize; 3]) {
+        self.threshold = threshold;
+    }
+
+    fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    fn set_enabled(&mut self, enabled: bool) {
+        self.enabled = enabled;
+    }
+
+    fn freeze(&mut self) {}
+}
+
+impl SizeModel<RcHeap> for TestSizes {
+    fn getsizeof(heap: &RcHeap, id: ObjId) -> usize {
+        match heap.get(id) {
+            Object::List(l) => 56 + 8 * l.allocated,
+            Object::Tuple(t) => 40 + 8 * t.len(),
+            _ => 0,
+        }
+    }
+
+    fn list_capacity(allocated: usize, size: usize, newsize: usize) -> usize {
+        if allocated >= newsize && newsize >= allocated >> 1 {
+            return allocated;
+        }
+        if newsize == 0 {
+            return 0;
+        }
+        let mut new = (newsize + (newsize >> 3) + 6) & !3;
+        if newsize.saturating_sub(size) > new - newsize {
+            new = (newsize + 3) & !3;
+        }
+        new
     }
 }
 

@@ -5,7 +5,7 @@ use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive};
 
 use crate::builtin::Builtin;
-use crate::heap::Heap;
+use crate::heap::{Collector, Heap};
 use crate::object::ObjId;
 
 use super::super::{Interp, R};
@@ -29,15 +29,15 @@ impl<H: Heap> Interp<'_, H> {
                     Some(g @ 0..=2) => g as usize,
                     _ => return Err(self.err("ValueError", "invalid generation")),
                 };
-                let n = heap.collect(generation, self);
+                let n = H::Collector::collect(heap, generation, self);
                 Ok(self.new_int(heap, BigInt::from(n)))
             }
             Builtin::GcGetCount | Builtin::GcGetThreshold => {
                 self.arity(name, args, 0, 0)?;
                 let v = if b == Builtin::GcGetCount {
-                    heap.gc_count()
+                    heap.collector().count()
                 } else {
-                    heap.gc_threshold()
+                    heap.collector().threshold()
                 };
                 let items: Vec<ObjId> = v
                     .iter()
@@ -57,34 +57,34 @@ impl<H: Heap> Interp<'_, H> {
                         },
                     ));
                 }
-                let mut t = heap.gc_threshold();
+                let mut t = heap.collector().threshold();
                 for (i, &a) in args.iter().enumerate() {
                     let v = self.int_arg(heap, a, "")?;
                     t[i] = v
                         .to_usize()
                         .unwrap_or(if v.is_negative() { 0 } else { usize::MAX });
                 }
-                heap.set_gc_threshold(t);
+                heap.collector_mut().set_threshold(t);
                 Ok(self.none(heap))
             }
             Builtin::GcDisable | Builtin::GcEnable => {
                 self.arity(name, args, 0, 0)?;
-                heap.set_gc_enabled(b == Builtin::GcEnable);
+                heap.collector_mut().set_enabled(b == Builtin::GcEnable);
                 Ok(self.none(heap))
             }
             Builtin::GcIsenabled => {
                 self.arity(name, args, 0, 0)?;
-                let on = heap.gc_enabled();
+                let on = heap.collector().enabled();
                 Ok(self.bool_obj(heap, on))
             }
             Builtin::GcFreeze => {
                 self.arity(name, args, 0, 0)?;
-                heap.freeze();
+                heap.collector_mut().freeze();
                 Ok(self.none(heap))
             }
             Builtin::GcIsTracked => {
                 self.arity("gc.is_tracked", args, 1, 1)?;
-                let t = heap.is_tracked(args[0]);
+                let t = heap.collector().is_tracked(heap, args[0]);
                 Ok(self.bool_obj(heap, t))
             }
             _ => Err(self.unsupported(format!("the function {name}()"))),

@@ -15,7 +15,7 @@ use num_traits::{Signed, ToPrimitive, Zero};
 
 use crate::ast::Name;
 use crate::builtin::Builtin;
-use crate::heap::Heap;
+use crate::heap::{Heap, SizeModel};
 use crate::object::{Dict, ObjId, Object, WeakRef};
 use crate::repr;
 
@@ -369,7 +369,7 @@ impl<H: Heap> Interp<'_, H> {
             }
             Builtin::SysGetsizeof => {
                 self.arity("getsizeof", args, 1, 2)?;
-                let n = heap.getsizeof(args[0]);
+                let n = H::Sizes::getsizeof(heap, args[0]);
                 Ok(self.new_int(heap, BigInt::from(n)))
             }
             Builtin::WeakrefRef => {

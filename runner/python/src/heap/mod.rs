@@ -1,4 +1,18 @@
-//! The interface between the interpreter and a heap.
+//! The seam between the interpreter and a heap, in layers a learner
+//! replaces one at a time.
+//!
+//! | layer       | trait                   | what it decides                               | CPython 3.11            |
+//! |-------------|-------------------------|-----------------------------------------------|-------------------------|
+//! | storage     | [`Heap`]                | where objects live, their reference counts    | `ob_refcnt`, `_Py_Dealloc` |
+//! | allocator   | [`Allocator`]           | where an object's bytes come from             | Objects/obmalloc.c      |
+//! | collector   | [`Collector`]           | tracking, generations, thresholds, `collect`  | Modules/gcmodule.c      |
+//! | size model  | [`SizeModel`]           | `sys.getsizeof`, how a list's capacity grows  | `tp_basicsize`, `list_resize` |
+//!
+//! The interpreter talks to [`Heap`] only; the heap names its collector and
+//! size model as associated types, so the interpreter reaches them through
+//! it. The allocator sits below the storage layer: the interpreter never
+//! sees it, and a heap that has one (the reference heap, the capstone)
+//! takes it as a type parameter.
 //!
 //! Every strong reference the interpreter holds (a name, a value being
 //! computed, an argument) is counted: it calls [`Heap::incref`] when it takes
@@ -6,6 +20,14 @@
 //! `sys.getrefcount` gives CPython's answers. Container contents are the
 //! heap's to count: storing into a list, dict, tuple or attribute moves a
 //! reference the interpreter already owns into the container.
+
+mod allocator;
+mod collector;
+mod size_model;
+
+pub use allocator::{Allocator, AllocatorStats, Block, ALIGNMENT};
+pub use collector::{Collector, NoCollector};
+pub use size_model::SizeModel;
 
 use crate::object::{ObjId, Object};
 
@@ -21,9 +43,17 @@ pub trait Runtime<H: Heap> {
     fn weakref_callback(&mut self, heap: &mut H, callback: ObjId, weakref: ObjId);
 }
 
-/// A heap for Python objects, with reference counting and a generational
-/// cycle collector, modelled on CPython 3.11.
+/// Object storage with reference counting: the layer the interpreter talks
+/// to. Part III's exercise writes one; the other layers are named here and
+/// may be ready-made ([`NoCollector`] until Part IV).
 pub trait Heap: Sized {
+    /// The cycle collector: which objects are tracked, the generations and
+    /// their thresholds, `gc.collect()`.
+    type Collector: Collector<Self>;
+
+    /// `sys.getsizeof`, and the growth rule of a list's item array.
+    type Sizes: SizeModel<Self>;
+
     /// Stores a new object with a reference count of 1 (the caller's). A GC
     /// type starts tracked (a dict only once it holds something trackable).
     /// As in 3.11, allocating a GC object may first run an automatic
@@ -52,9 +82,29 @@ pub trait Heap: Sized {
     /// included, since the interpreter holds that reference during the call).
     fn refcount(&self, id: ObjId) -> usize;
 
+    /// Every live object, in a stable order, for `--trace` and `--dot`.
+    fn live_objects(&self) -> Vec<ObjId>;
+
+    /// The collector's state (its settings, its generations).
+    fn collector(&self) -> &Self::Collector;
+
+    fn collector_mut(&mut self) -> &mut Self::Collector;
+
     /// Tells the heap `value` was just stored into `container`, so a dict can
     /// start being tracked (CPython's MAINTAIN_TRACKING).
-    fn stored(&mut self, container: ObjId, value: ObjId);
+    fn stored(&mut self, container: ObjId, value: ObjId) {
+        let _ = (container, value);
+    }
+
+    /// The list `list` goes from `old_len` to `new_len` items through
+    /// CPython's `list_resize`: its capacity follows the size model's
+    /// growth rule. A heap with an allocator reallocates the item array
+    /// here, where CPython calls `PyMem_Realloc`.
+    fn resized(&mut self, list: ObjId, old_len: usize, new_len: usize) {
+        if let Object::List(l) = self.get_mut(list) {
+            l.allocated = Self::Sizes::list_capacity(l.allocated, old_len, new_len);
+        }
+    }
 
     /// A NEW key was just pushed onto `dict`'s entries (not an overwrite):
     /// where CPython's keys table may grow (`insertion_resize`). Called
@@ -69,39 +119,4 @@ pub trait Heap: Sized {
     fn dict_cleared(&mut self, dict: ObjId) {
         let _ = dict;
     }
-
-    /// `gc.is_tracked(obj)`.
-    fn is_tracked(&self, id: ObjId) -> bool;
-
-    /// `gc.collect(generation)`: the number of unreachable tracked objects
-    /// found.
-    fn collect<R: Runtime<Self>>(&mut self, generation: usize, rt: &mut R) -> usize;
-
-    /// `gc.get_count()`.
-    fn gc_count(&self) -> [usize; 3];
-
-    /// `gc.get_threshold()`.
-    fn gc_threshold(&self) -> [usize; 3];
-
-    /// `gc.set_threshold(...)`.
-    fn set_gc_threshold(&mut self, threshold: [usize; 3]);
-
-    /// `gc.isenabled()`.
-    fn gc_enabled(&self) -> bool;
-
-    /// `gc.enable()` / `gc.disable()`.
-    fn set_gc_enabled(&mut self, enabled: bool);
-
-    /// `gc.freeze()`: moves every tracked object to the permanent generation.
-    fn freeze(&mut self);
-
-    /// `sys.getsizeof(obj)`.
-    fn getsizeof(&self, id: ObjId) -> usize;
-
-    /// The capacity a list of `size` items with `allocated` slots gets when
-    /// resized to `newsize` items (CPython's `list_resize`).
-    fn list_resize(allocated: usize, size: usize, newsize: usize) -> usize;
-
-    /// Every live object, in a stable order, for `--trace` and `--dot`.
-    fn live_objects(&self) -> Vec<ObjId>;
 }
