@@ -1,45 +1,83 @@
-//! The syntax tree of the subset. Names carry the scope the resolver gave
-//! them; literals become indexes into the program's constant table once
-//! folded, as CPython's compiler turns them into `co_consts` entries.
+//! The syntax tree of the subset, in two phases. The parser's tree
+//! ([`Parsed`]) has literals; the compiler's ([`Compiled`]) has indexes
+//! into the program's constant table in their place, as CPython's compiler
+//! turns literals into `co_consts` entries. Each phase fills the other's
+//! variants with an uninhabited type, so the interpreter cannot meet a
+//! literal, nor the compiler's passes a constant. A bare `Expr`, `Stmt`,
+//! `Code`... is the compiled tree, the one the interpreter runs. Names
+//! carry the scope the resolver gave them.
 
+use std::convert::Infallible;
+use std::fmt::Debug;
 use std::rc::Rc;
 
 use num_bigint::BigInt;
 
 pub type Name = Rc<str>;
 
+/// What a phase puts in the variants that only one phase has.
+pub trait Phase: Debug + Clone {
+    /// A literal: [`Lit`] once parsed, none once compiled.
+    type Lit: Debug + Clone;
+    /// An index into the constant table: none before compiling.
+    type Const: Debug + Clone;
+    /// The constant-table indexes of a constant tuple's items (the same
+    /// objects the tuple holds): none before compiling.
+    type ConstItems: Debug + Clone;
+}
+
+/// The parser's tree, which the compiler's passes resolve and fold.
 #[derive(Debug, Clone)]
-pub struct Stmt {
-    pub line: u32,
-    pub kind: StmtKind,
+pub enum Parsed {}
+
+/// The tree the interpreter runs: constants, no literals.
+#[derive(Debug, Clone)]
+pub enum Compiled {}
+
+impl Phase for Parsed {
+    type Lit = Lit;
+    type Const = Infallible;
+    type ConstItems = Infallible;
+}
+
+impl Phase for Compiled {
+    type Lit = Infallible;
+    type Const = usize;
+    type ConstItems = Vec<usize>;
 }
 
 #[derive(Debug, Clone)]
-pub enum StmtKind {
-    Expr(Expr),
+pub struct Stmt<P: Phase = Compiled> {
+    pub line: u32,
+    pub kind: StmtKind<P>,
+}
+
+#[derive(Debug, Clone)]
+pub enum StmtKind<P: Phase = Compiled> {
+    Expr(Expr<P>),
     /// `a = b = value`: the value once, then each target left to right.
     Assign {
-        targets: Vec<Target>,
-        value: Expr,
+        targets: Vec<Target<P>>,
+        value: Expr<P>,
     },
     AugAssign {
-        target: Target,
+        target: Target<P>,
         op: BinOp,
-        value: Expr,
+        value: Expr<P>,
     },
-    Del(Vec<Target>),
+    Del(Vec<Target<P>>),
     Pass,
     Break,
     Continue,
     If {
-        test: Expr,
-        body: Vec<Stmt>,
-        orelse: Vec<Stmt>,
+        test: Expr<P>,
+        body: Vec<Stmt<P>>,
+        orelse: Vec<Stmt<P>>,
     },
     For {
-        target: Target,
-        iter: Expr,
-        body: Vec<Stmt>,
+        target: Target<P>,
+        iter: Expr<P>,
+        body: Vec<Stmt<P>>,
     },
     /// `def`: `code` indexes [`crate::program::Program::codes`].
     Def {
@@ -50,38 +88,38 @@ pub enum StmtKind {
         name: NameRef,
         code: usize,
     },
-    Return(Option<Expr>),
+    Return(Option<Expr<P>>),
     /// `import gc, sys`: each module is bound to its own name.
     Import(Vec<NameRef>),
     /// `global a, b`: only changes how names resolve.
     Global(Vec<Name>),
     Assert {
-        test: Expr,
-        msg: Option<Expr>,
+        test: Expr<P>,
+        msg: Option<Expr<P>>,
     },
 }
 
 #[derive(Debug, Clone)]
-pub enum Target {
+pub enum Target<P: Phase = Compiled> {
     Name(NameRef),
-    Attr(Box<Expr>, Name),
-    Subscript(Box<Expr>, Box<Expr>),
+    Attr(Box<Expr<P>>, Name),
+    Subscript(Box<Expr<P>>, Box<Expr<P>>),
     /// `a, b = ...` or `[a, b] = ...`.
-    Unpack(Vec<Target>),
+    Unpack(Vec<Target<P>>),
 }
 
 #[derive(Debug, Clone)]
-pub struct Expr {
+pub struct Expr<P: Phase = Compiled> {
     pub line: u32,
     /// How deep the tree under this node goes, so the parser can refuse
     /// trees the evaluator's recursion should not have to walk.
     pub depth: u32,
-    pub kind: ExprKind,
+    pub kind: ExprKind<P>,
 }
 
-impl Expr {
-    pub fn new(line: u32, kind: ExprKind) -> Expr {
-        let child = |e: &Expr| e.depth;
+impl<P: Phase> Expr<P> {
+    pub fn new(line: u32, kind: ExprKind<P>) -> Expr<P> {
+        let child = |e: &Expr<P>| e.depth;
         let deepest = match &kind {
             ExprKind::Lit(_) | ExprKind::Const(_) | ExprKind::Name(_) | ExprKind::ConstList(_) => 0,
             ExprKind::ConstKeyDict(_, values) => values.iter().map(child).max().unwrap_or(0),
@@ -129,81 +167,86 @@ impl Expr {
 }
 
 #[derive(Debug, Clone)]
-pub enum ExprKind {
+pub enum ExprKind<P: Phase = Compiled> {
     /// A literal, before constants are collected.
-    Lit(Lit),
+    Lit(P::Lit),
     /// An entry of the constant table.
-    Const(usize),
+    Const(P::Const),
     Name(NameRef),
-    List(Vec<Expr>),
+    List(Vec<Expr<P>>),
     /// A list display of more than two constants: 3.11 builds an empty
-    /// list and extends it from one constant tuple (this index).
-    ConstList(usize),
-    Tuple(Vec<Expr>),
-    Dict(Vec<(Expr, Expr)>),
+    /// list and extends it from one constant tuple (these are its items).
+    ConstList(P::ConstItems),
+    Tuple(Vec<Expr<P>>),
+    Dict(Vec<(Expr<P>, Expr<P>)>),
     /// A dict display of 2 to 16 items whose keys are all constants: 3.11
-    /// takes the keys from one constant tuple (BUILD_CONST_KEY_MAP).
-    ConstKeyDict(usize, Vec<Expr>),
-    Attr(Box<Expr>, Name),
-    Subscript(Box<Expr>, Box<Expr>),
+    /// takes the keys from one constant tuple (BUILD_CONST_KEY_MAP): its
+    /// items, then the values.
+    ConstKeyDict(P::ConstItems, Vec<Expr<P>>),
+    Attr(Box<Expr<P>>, Name),
+    Subscript(Box<Expr<P>>, Box<Expr<P>>),
     Call {
-        func: Box<Expr>,
-        args: Vec<Expr>,
-        kwargs: Vec<(Name, Expr)>,
+        func: Box<Expr<P>>,
+        args: Vec<Expr<P>>,
+        kwargs: Vec<(Name, Expr<P>)>,
     },
-    BinOp(BinOp, Box<Expr>, Box<Expr>),
-    Unary(UnaryOp, Box<Expr>),
+    BinOp(BinOp, Box<Expr<P>>, Box<Expr<P>>),
+    Unary(UnaryOp, Box<Expr<P>>),
     /// `a and b` / `a or b`.
-    BoolOp(bool, Box<Expr>, Box<Expr>),
-    Not(Box<Expr>),
+    BoolOp(bool, Box<Expr<P>>, Box<Expr<P>>),
+    Not(Box<Expr<P>>),
     /// `a < b <= c`: the first operand and each (op, operand) after it.
-    Compare(Box<Expr>, Vec<(CmpOp, Expr)>),
+    Compare(Box<Expr<P>>, Vec<(CmpOp, Expr<P>)>),
     /// An f-string: its pieces, concatenated.
-    FString(Vec<FPiece>),
+    FString(Vec<FPiece<P>>),
     /// `lower:upper:step`, only as a subscript.
-    Slice(Option<Box<Expr>>, Option<Box<Expr>>, Option<Box<Expr>>),
+    Slice(
+        Option<Box<Expr<P>>>,
+        Option<Box<Expr<P>>>,
+        Option<Box<Expr<P>>>,
+    ),
     /// `body if test else orelse`.
     IfExp {
-        test: Box<Expr>,
-        body: Box<Expr>,
-        orelse: Box<Expr>,
+        test: Box<Expr<P>>,
+        body: Box<Expr<P>>,
+        orelse: Box<Expr<P>>,
     },
 }
 
 /// A piece of an f-string.
 #[derive(Debug, Clone)]
-pub enum FPiece {
+pub enum FPiece<P: Phase = Compiled> {
     Lit(Rc<str>),
     Field {
-        value: Expr,
+        value: Expr<P>,
         /// `!r`, `!s`, `!a`; `f'{x=}'` implies `!r` unless a spec is given.
         conversion: Option<char>,
-        spec: Option<Vec<FPiece>>,
+        spec: Option<Vec<FPiece<P>>>,
     },
 }
 
-impl FPiece {
+impl<P: Phase> FPiece<P> {
     /// The expressions inside, in evaluation order.
-    pub fn exprs_mut(pieces: &mut [FPiece]) -> Vec<&mut Expr> {
+    pub fn exprs_mut(pieces: &mut [FPiece<P>]) -> Vec<&mut Expr<P>> {
         let mut out = Vec::new();
         for p in pieces {
             if let FPiece::Field { value, spec, .. } = p {
                 out.push(value);
                 if let Some(spec) = spec {
-                    out.extend(FPiece::exprs_mut(spec));
+                    out.extend(Self::exprs_mut(spec));
                 }
             }
         }
         out
     }
 
-    fn depth(pieces: &[FPiece]) -> u32 {
+    fn depth(pieces: &[FPiece<P>]) -> u32 {
         pieces
             .iter()
             .map(|p| match p {
                 FPiece::Lit(_) => 0,
                 FPiece::Field { value, spec, .. } => {
-                    value.depth.max(spec.as_deref().map_or(0, FPiece::depth))
+                    value.depth.max(spec.as_deref().map_or(0, Self::depth))
                 }
             })
             .max()
@@ -348,7 +391,7 @@ pub enum CodeKind {
 
 /// A code object: the module, a function or a class body.
 #[derive(Debug, Clone)]
-pub struct Code {
+pub struct Code<P: Phase = Compiled> {
     pub kind: CodeKind,
     /// The function or class name (`<module>` for the module).
     pub name: Name,
@@ -359,8 +402,9 @@ pub struct Code {
     /// then names in the order the compiler first meets them. Frames clear
     /// them in this order at return.
     pub locals: Vec<Name>,
-    pub body: Vec<Stmt>,
-    /// Constants this code object holds (its `co_consts`), each once.
+    pub body: Vec<Stmt<P>>,
+    /// Constants this code object holds (its `co_consts`), each once;
+    /// empty until compiled.
     pub consts: Vec<usize>,
     pub line: u32,
 }

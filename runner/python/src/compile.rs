@@ -5,21 +5,33 @@
 //! - constant folding, as 3.11's AST optimizer does (`10**3 is 1000`);
 //! - the constant table: equal literals share one object, held by every
 //!   code object that uses it (so `sys.getrefcount` of a literal matches).
+//!
+//! The first two work on the parser's tree in place; the constant table is
+//! filled while the tree is lowered into the compiled one (see
+//! [`crate::ast::Phase`]), which has constants and no literals.
 
 use std::collections::HashSet;
 
 use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive, Zero};
 
-use crate::ast::*;
+use crate::ast::{
+    self, BinOp, CmpOp, CodeKind, Compiled, Lit, Name, NameRef, Parsed, Scope, UnaryOp,
+};
 use crate::error::PyError;
-use crate::walk::{walk_expr, walk_stmt, VisitMut};
+use crate::walk::{lower_expr, lower_stmt, walk_expr, walk_stmt, Lower, VisitMut};
 
-/// A parsed, resolved and folded program.
+type Code = ast::Code<Parsed>;
+type Expr = ast::Expr<Parsed>;
+type ExprKind = ast::ExprKind<Parsed>;
+type Stmt = ast::Stmt<Parsed>;
+type StmtKind = ast::StmtKind<Parsed>;
+
+/// A parsed, resolved, folded and lowered program.
 #[derive(Debug, Clone)]
 pub struct Program {
     /// `codes[0]` is the module.
-    pub codes: Vec<Code>,
+    pub codes: Vec<ast::Code<Compiled>>,
     /// Every distinct constant, items of a constant tuple before the tuple.
     pub consts: Vec<Lit>,
     /// For each constant, how many code objects hold it in their co_consts.
@@ -41,23 +53,34 @@ pub fn compile(source: &str) -> Result<Program, PyError> {
     // module's body first, entering each def/class body where it appears.
     let mut order = Vec::new();
     compile_order(&codes, 0, &mut order);
+    let mut lowered: Vec<(Vec<_>, Vec<usize>)> = codes.iter().map(|_| Default::default()).collect();
     for index in order {
-        let mut body = std::mem::take(&mut codes[index].body);
+        let body = std::mem::take(&mut codes[index].body);
         let mut collector = Consts {
             program: &mut program,
             used: Vec::new(),
         };
-        for stmt in &mut body {
-            collector.stmt(stmt);
-        }
+        let body = body.into_iter().map(|s| collector.stmt(s)).collect();
         let used = collector.used;
         for &c in &used {
             program.const_holders[c] += 1;
         }
-        codes[index].body = body;
-        codes[index].consts = used;
+        lowered[index] = (body, used);
     }
-    program.codes = codes;
+    program.codes = codes
+        .into_iter()
+        .zip(lowered)
+        .map(|(code, (body, consts))| ast::Code {
+            kind: code.kind,
+            name: code.name,
+            qualname: code.qualname,
+            params: code.params,
+            locals: code.locals,
+            body,
+            consts,
+            line: code.line,
+        })
+        .collect();
     Ok(program)
 }
 
@@ -183,52 +206,47 @@ struct Consts<'p> {
 
 /// Interns literals in the order the compiler meets them, after folding
 /// each expression and applying 3.11's display optimizations.
-impl VisitMut for Consts<'_> {
-    fn stmt(&mut self, stmt: &mut Stmt) {
+impl Lower for Consts<'_> {
+    fn lit(&mut self, lit: Lit) -> ast::ExprKind<Compiled> {
+        ast::ExprKind::Const(self.use_const(&lit))
+    }
+
+    fn stmt(&mut self, mut stmt: Stmt) -> ast::Stmt<Compiled> {
         if let StmtKind::For { iter, .. } = &mut stmt.kind {
             // 3.11's optimizer turns `for x in [consts]` into a tuple.
             list_display_to_tuple(iter);
         }
-        walk_stmt(self, stmt);
+        lower_stmt(self, stmt)
     }
 
-    fn expr(&mut self, e: &mut Expr) {
-        fold(e);
+    fn expr(&mut self, mut e: Expr) -> ast::Expr<Compiled> {
+        use crate::ast::ExprKind as K;
+        fold(&mut e);
+        let (line, depth) = (e.line, e.depth);
         if let ExprKind::List(items) = &e.kind {
-            if let Some(lits) = lits(items.iter()).filter(|l| l.len() > 2) {
-                let index = self.use_const(&Lit::Tuple(lits));
-                e.kind = ExprKind::ConstList(index);
-                return;
+            if let Some(lits) = lits(items).filter(|l| l.len() > 2) {
+                let kind = K::ConstList(self.use_tuple(lits));
+                return ast::Expr { line, depth, kind };
             }
         }
         if let ExprKind::Dict(items) = &mut e.kind {
             let keys = lits(items.iter().map(|(k, _)| k));
             if let Some(keys) = keys.filter(|k| (2..=16).contains(&k.len())) {
-                let mut values: Vec<Expr> =
-                    std::mem::take(items).into_iter().map(|(_, v)| v).collect();
+                let values = std::mem::take(items).into_iter().map(|(_, v)| v);
                 // BUILD_CONST_KEY_MAP: the values are compiled first, then the keys.
-                values.iter_mut().for_each(|v| self.expr(v));
-                let index = self.use_const(&Lit::Tuple(keys));
-                e.kind = ExprKind::ConstKeyDict(index, values);
-                return;
+                let values = values.map(|v| self.expr(v)).collect();
+                let kind = K::ConstKeyDict(self.use_tuple(keys), values);
+                return ast::Expr { line, depth, kind };
             }
         }
-        match &mut e.kind {
-            ExprKind::Lit(lit) => {
-                let lit = lit.clone();
-                let index = self.use_const(&lit);
-                e.kind = ExprKind::Const(index);
-            }
-            ExprKind::Compare(_, rest) => {
-                for (op, operand) in rest.iter_mut() {
-                    if matches!(op, CmpOp::In | CmpOp::NotIn) {
-                        list_display_to_tuple(operand);
-                    }
+        if let ExprKind::Compare(_, rest) = &mut e.kind {
+            for (op, operand) in rest.iter_mut() {
+                if matches!(op, CmpOp::In | CmpOp::NotIn) {
+                    list_display_to_tuple(operand);
                 }
-                walk_expr(self, e);
             }
-            _ => walk_expr(self, e),
         }
+        lower_expr(self, e)
     }
 }
 
@@ -239,6 +257,13 @@ impl Consts<'_> {
             self.used.push(index);
         }
         index
+    }
+
+    /// Uses the constant tuple of `items`; gives its items' indexes.
+    fn use_tuple(&mut self, items: Vec<Lit>) -> Vec<usize> {
+        let indexes = items.iter().map(|item| self.intern(item)).collect();
+        self.use_const(&Lit::Tuple(items));
+        indexes
     }
 
     /// The constant table index of `lit`, adding it (items first) if new.
@@ -523,5 +548,25 @@ mod tests {
             .consts
             .iter()
             .any(|c| matches!(c, Lit::Tuple(t) if t.len() == 2)));
+    }
+
+    #[test]
+    fn a_constant_list_names_the_items_its_tuple_holds() {
+        let p = compile("a = [1, 'x', 1.5]\n").unwrap();
+        let ast::StmtKind::Assign { value, .. } = &p.codes[0].body[0].kind else {
+            panic!("an assignment: {:?}", p.codes[0].body[0]);
+        };
+        let ast::ExprKind::ConstList(items) = &value.kind else {
+            panic!("a constant list: {value:?}");
+        };
+        let lits: Vec<Lit> = items.iter().map(|&i| p.consts[i].clone()).collect();
+        let tuple = Lit::Tuple(lits.clone());
+        // The module holds the tuple, not its items, as CPython's co_consts.
+        let held: Vec<&Lit> = p.codes[0].consts.iter().map(|&i| &p.consts[i]).collect();
+        assert_eq!(held, [&tuple]);
+        assert_eq!(
+            lits,
+            [Lit::Int(1.into()), Lit::Str("x".into()), Lit::Float(1.5)]
+        );
     }
 }

@@ -1,12 +1,20 @@
-//! Tokens to a syntax tree, by recursive descent over Python's grammar,
-//! restricted to the subset. Constructs outside the subset are recognised
-//! well enough to be named in the error.
+//! Tokens to a syntax tree (the parsed one, with literals), by recursive
+//! descent over Python's grammar, restricted to the subset. Constructs
+//! outside the subset are recognised well enough to be named in the error.
 
 use std::rc::Rc;
 
 use crate::ast::*;
 use crate::error::PyError;
 use crate::lexer::{FPart, Tok, Token, KEYWORDS};
+
+type Code = crate::ast::Code<Parsed>;
+type Expr = crate::ast::Expr<Parsed>;
+type ExprKind = crate::ast::ExprKind<Parsed>;
+type FPiece = crate::ast::FPiece<Parsed>;
+type Stmt = crate::ast::Stmt<Parsed>;
+type StmtKind = crate::ast::StmtKind<Parsed>;
+type Target = crate::ast::Target<Parsed>;
 
 /// Deeper expression trees are refused (CPython's own parser and compiler
 /// have similar limits); it keeps evaluation's recursion bounded.
@@ -1239,9 +1247,10 @@ fn describe(e: &Expr) -> &'static str {
             ExprKind::Lit(Lit::Bool(true)) => "True",
             _ => "False",
         },
-        ExprKind::Lit(_) | ExprKind::Const(_) => "literal",
-        ExprKind::ConstList(_) => "list",
-        ExprKind::ConstKeyDict(..) => "dict literal",
+        ExprKind::Lit(_) => "literal",
+        ExprKind::Const(never) | ExprKind::ConstList(never) | ExprKind::ConstKeyDict(never, _) => {
+            match *never {}
+        }
         ExprKind::Call { .. } => "function call",
         ExprKind::BinOp(..) | ExprKind::Unary(..) => "expression",
         ExprKind::BoolOp(..) | ExprKind::Not(..) => "expression",

@@ -1,10 +1,19 @@
-//! The one walk over a parsed body: [`VisitMut`] visits statements,
-//! assignment targets, expressions and names in the order CPython's
-//! compiler emits code for them. The compiler's passes (scopes, constant
-//! folding, the constant table) override only the nodes they care about
-//! and call the `walk_*` functions to go on into the children.
+//! The walks over a parsed body, both in the order CPython's compiler
+//! emits code: [`VisitMut`] visits statements, assignment targets,
+//! expressions and names in place (scopes, constant folding); [`Lower`]
+//! rebuilds the tree as the compiled one, where the constant table pass
+//! turns each literal into a constant. A pass overrides only the nodes it
+//! cares about and calls the `walk_*` or `lower_*` functions to go on into
+//! the children.
 
-use crate::ast::{Expr, ExprKind, FPiece, NameRef, Stmt, StmtKind, Target};
+use crate::ast::{self, Compiled, Lit, NameRef, Parsed};
+
+type Expr = ast::Expr<Parsed>;
+type ExprKind = ast::ExprKind<Parsed>;
+type FPiece = ast::FPiece<Parsed>;
+type Stmt = ast::Stmt<Parsed>;
+type StmtKind = ast::StmtKind<Parsed>;
+type Target = ast::Target<Parsed>;
 
 pub trait VisitMut {
     fn stmt(&mut self, stmt: &mut Stmt) {
@@ -80,8 +89,10 @@ pub fn walk_target<V: VisitMut + ?Sized>(v: &mut V, target: &mut Target) {
 /// Visits the children of `e` in evaluation order.
 pub fn walk_expr<V: VisitMut + ?Sized>(v: &mut V, e: &mut Expr) {
     match &mut e.kind {
-        ExprKind::Lit(_) | ExprKind::Const(_) | ExprKind::ConstList(_) => {}
-        ExprKind::ConstKeyDict(_, values) => values.iter_mut().for_each(|x| v.expr(x)),
+        ExprKind::Lit(_) => {}
+        ExprKind::Const(never) | ExprKind::ConstList(never) | ExprKind::ConstKeyDict(never, _) => {
+            match *never {}
+        }
         ExprKind::Name(n) => v.name(n),
         ExprKind::List(items) | ExprKind::Tuple(items) => items.iter_mut().for_each(|i| v.expr(i)),
         ExprKind::Dict(items) => items.iter_mut().for_each(|(k, x)| {
@@ -119,6 +130,169 @@ pub fn walk_expr<V: VisitMut + ?Sized>(v: &mut V, e: &mut Expr) {
             }
         }
     }
+}
+
+/// Rebuilds a parsed tree as the compiled one. Only a literal has no
+/// compiled form of its own: [`Lower::lit`] gives it one.
+pub trait Lower {
+    fn lit(&mut self, lit: Lit) -> ast::ExprKind<Compiled>;
+
+    fn stmt(&mut self, stmt: Stmt) -> ast::Stmt<Compiled> {
+        lower_stmt(self, stmt)
+    }
+
+    fn expr(&mut self, e: Expr) -> ast::Expr<Compiled> {
+        lower_expr(self, e)
+    }
+}
+
+/// The compiled `stmt`, its children lowered in [`walk_stmt`]'s order.
+pub fn lower_stmt<L: Lower + ?Sized>(l: &mut L, stmt: Stmt) -> ast::Stmt<Compiled> {
+    use crate::ast::StmtKind as K;
+    let block = |l: &mut L, body: Vec<Stmt>| body.into_iter().map(|s| l.stmt(s)).collect();
+    let kind = match stmt.kind {
+        StmtKind::Expr(e) => K::Expr(l.expr(e)),
+        StmtKind::Assign { targets, value } => {
+            let value = l.expr(value);
+            let targets = lower_targets(l, targets);
+            K::Assign { targets, value }
+        }
+        StmtKind::AugAssign { target, op, value } => {
+            let target = lower_target(l, target);
+            K::AugAssign {
+                target,
+                op,
+                value: l.expr(value),
+            }
+        }
+        StmtKind::Del(targets) => K::Del(lower_targets(l, targets)),
+        StmtKind::If { test, body, orelse } => {
+            let test = l.expr(test);
+            let body = block(l, body);
+            K::If {
+                test,
+                body,
+                orelse: block(l, orelse),
+            }
+        }
+        StmtKind::For { target, iter, body } => {
+            let iter = l.expr(iter);
+            let target = lower_target(l, target);
+            K::For {
+                target,
+                iter,
+                body: block(l, body),
+            }
+        }
+        StmtKind::Def { name, code } => K::Def { name, code },
+        StmtKind::Class { name, code } => K::Class { name, code },
+        StmtKind::Return(value) => K::Return(value.map(|v| l.expr(v))),
+        StmtKind::Import(names) => K::Import(names),
+        StmtKind::Assert { test, msg } => {
+            let test = l.expr(test);
+            K::Assert {
+                test,
+                msg: msg.map(|m| l.expr(m)),
+            }
+        }
+        StmtKind::Pass => K::Pass,
+        StmtKind::Break => K::Break,
+        StmtKind::Continue => K::Continue,
+        StmtKind::Global(names) => K::Global(names),
+    };
+    ast::Stmt {
+        line: stmt.line,
+        kind,
+    }
+}
+
+fn lower_targets<L: Lower + ?Sized>(l: &mut L, targets: Vec<Target>) -> Vec<ast::Target<Compiled>> {
+    targets.into_iter().map(|t| lower_target(l, t)).collect()
+}
+
+fn lower_target<L: Lower + ?Sized>(l: &mut L, target: Target) -> ast::Target<Compiled> {
+    use crate::ast::Target as T;
+    match target {
+        Target::Name(n) => T::Name(n),
+        Target::Attr(obj, name) => T::Attr(Box::new(l.expr(*obj)), name),
+        Target::Subscript(obj, index) => {
+            let obj = Box::new(l.expr(*obj));
+            T::Subscript(obj, Box::new(l.expr(*index)))
+        }
+        Target::Unpack(items) => T::Unpack(lower_targets(l, items)),
+    }
+}
+
+/// The compiled `e`, its children lowered in evaluation order (struct and
+/// call arguments are evaluated in the order written).
+pub fn lower_expr<L: Lower + ?Sized>(l: &mut L, e: Expr) -> ast::Expr<Compiled> {
+    use crate::ast::ExprKind as K;
+    let boxed = |l: &mut L, e: Box<Expr>| Box::new(l.expr(*e));
+    let all = |l: &mut L, items: Vec<Expr>| items.into_iter().map(|i| l.expr(i)).collect();
+    let kind = match e.kind {
+        ExprKind::Lit(lit) => l.lit(lit),
+        ExprKind::Const(never) | ExprKind::ConstList(never) | ExprKind::ConstKeyDict(never, _) => {
+            match never {}
+        }
+        ExprKind::Name(n) => K::Name(n),
+        ExprKind::List(items) => K::List(all(l, items)),
+        ExprKind::Tuple(items) => K::Tuple(all(l, items)),
+        ExprKind::Dict(items) => K::Dict(
+            items
+                .into_iter()
+                .map(|(k, v)| (l.expr(k), l.expr(v)))
+                .collect(),
+        ),
+        ExprKind::Attr(obj, name) => K::Attr(boxed(l, obj), name),
+        ExprKind::Subscript(a, b) => K::Subscript(boxed(l, a), boxed(l, b)),
+        ExprKind::BinOp(op, a, b) => K::BinOp(op, boxed(l, a), boxed(l, b)),
+        ExprKind::BoolOp(and, a, b) => K::BoolOp(and, boxed(l, a), boxed(l, b)),
+        ExprKind::Call { func, args, kwargs } => K::Call {
+            func: boxed(l, func),
+            args: all(l, args),
+            kwargs: kwargs.into_iter().map(|(n, a)| (n, l.expr(a))).collect(),
+        },
+        ExprKind::Unary(op, a) => K::Unary(op, boxed(l, a)),
+        ExprKind::Not(a) => K::Not(boxed(l, a)),
+        ExprKind::Slice(a, b, c) => {
+            let mut bound = |x: Option<Box<Expr>>| x.map(|x| boxed(l, x));
+            K::Slice(bound(a), bound(b), bound(c))
+        }
+        ExprKind::Compare(first, rest) => K::Compare(
+            boxed(l, first),
+            rest.into_iter().map(|(op, a)| (op, l.expr(a))).collect(),
+        ),
+        ExprKind::IfExp { test, body, orelse } => K::IfExp {
+            test: boxed(l, test),
+            body: boxed(l, body),
+            orelse: boxed(l, orelse),
+        },
+        ExprKind::FString(pieces) => K::FString(lower_pieces(l, pieces)),
+    };
+    ast::Expr {
+        line: e.line,
+        depth: e.depth,
+        kind,
+    }
+}
+
+fn lower_pieces<L: Lower + ?Sized>(l: &mut L, pieces: Vec<FPiece>) -> Vec<ast::FPiece<Compiled>> {
+    use crate::ast::FPiece as F;
+    pieces
+        .into_iter()
+        .map(|p| match p {
+            FPiece::Lit(s) => F::Lit(s),
+            FPiece::Field {
+                value,
+                conversion,
+                spec,
+            } => F::Field {
+                value: l.expr(value),
+                conversion,
+                spec: spec.map(|s| lower_pieces(l, s)),
+            },
+        })
+        .collect()
 }
 
 #[cfg(test)]

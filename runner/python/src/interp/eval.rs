@@ -21,7 +21,7 @@ impl<H: Heap> Interp<'_, H> {
                 heap.incref(id);
                 Ok(id)
             }
-            ExprKind::Lit(_) => unreachable!("literals become constants when compiled"),
+            ExprKind::Lit(never) => match *never {},
             ExprKind::Name(n) => self.load_name(heap, n),
             ExprKind::List(items) => {
                 let values = self.eval_all(heap, items)?;
@@ -36,12 +36,8 @@ impl<H: Heap> Interp<'_, H> {
                 };
                 Ok(self.new_list_owning(heap, values, allocated))
             }
-            ExprKind::ConstList(i) => {
-                let tuple = self.consts[*i];
-                let items = match heap.get(tuple) {
-                    Object::Tuple(items) => items.clone(),
-                    _ => unreachable!("a constant tuple"),
-                };
+            ExprKind::ConstList(items) => {
+                let items: Vec<ObjId> = items.iter().map(|&i| self.consts[i]).collect();
                 // LIST_EXTEND into an empty list: list_preallocate_exact.
                 let allocated = (items.len() + 1) & !1;
                 Ok(self.new_list(heap, items, Some(allocated)))
@@ -64,10 +60,7 @@ impl<H: Heap> Interp<'_, H> {
             }
             ExprKind::ConstKeyDict(keys, values) => {
                 let values = self.eval_all(heap, values)?;
-                let keys = match heap.get(self.consts[*keys]) {
-                    Object::Tuple(items) => items.clone(),
-                    _ => unreachable!("a constant tuple"),
-                };
+                let keys: Vec<ObjId> = keys.iter().map(|&i| self.consts[i]).collect();
                 for &k in &keys {
                     heap.incref(k);
                 }
