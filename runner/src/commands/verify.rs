@@ -88,7 +88,7 @@ pub fn run(session: &Workbook, update_pristine: bool) -> Result<ExitCode> {
     let total = session.registry.exercises.len();
     if problems.is_empty() {
         println!(
-            "{} {total} exercises verified: solutions pass, starters fail, the starting code is recorded, every file, hint, book section and snapshot is in place.",
+            "{} {total} exercises verified: solutions pass, starters fail, the starting code is recorded, every file, hint, book section and snapshot is in place, every declared heap compiles.",
             "✓".green().bold()
         );
         Ok(ExitCode::SUCCESS)
