@@ -109,6 +109,7 @@ impl Package {
             &format!("check-{}", tree.label),
             &format!("the checks of {}", tree.dir.display()),
             &bins,
+            &[],
         )?;
         package.paths = paths;
         package.sources = sources;
@@ -133,14 +134,16 @@ impl Package {
     /// Writes a generated package in the build folder `folder`, named
     /// `memlings-<name>`, with one binary per `(name, main source)`; each
     /// binary's name is prefixed with `folder` so that all packages can share
-    /// one target folder. Files are only rewritten when their content
-    /// changes, so cargo's fingerprints hold.
+    /// one target folder. Every package depends on the Python bridge;
+    /// `extra` are more path dependencies, `(crate, folder)`. Files are only
+    /// rewritten when their content changes, so cargo's fingerprints hold.
     pub fn generate(
         ws: &Workspace,
         folder: &str,
         name: &str,
         purpose: &str,
         bins: &[(String, String)],
+        extra: &[(&str, PathBuf)],
     ) -> Result<Package> {
         let dir = ws.build_dir().join(folder);
         let src = dir.join("src");
@@ -160,6 +163,12 @@ impl Package {
              [dependencies]\nmemlings-python = {{ path = {python:?} }}\n",
             python = ws.python_crate().display().to_string(),
         );
+        for (krate, path) in extra {
+            manifest.push_str(&format!(
+                "{krate} = {{ path = {:?} }}\n",
+                path.display().to_string()
+            ));
+        }
         for (bin, main) in bins {
             manifest.push_str(&format!(
                 "\n[[bin]]\nname = \"{prefix}{bin}\"\npath = \"src/{bin}.rs\"\ntest = false\nbench = false\n"
