@@ -59,6 +59,9 @@ pub enum Outcome {
     /// The program could not read the trace (the runner read it first, so
     /// only a file changed in between gets here).
     Unreadable(String),
+    /// The program never reported on it: it crashed on this trace or an
+    /// earlier one (what the runner saw, never a line of the program's).
+    NotRun(String),
 }
 
 /// One result line.
@@ -182,6 +185,7 @@ pub fn encode(token: &str, report: &Report) -> String {
         Outcome::Incorrect(why) => format!("{head}\tincorrect\t{}", one_line(why)),
         Outcome::Panicked(why) => format!("{head}\tpanicked\t{}", one_line(why)),
         Outcome::Unreadable(why) => format!("{head}\tunreadable\t{}", one_line(why)),
+        Outcome::NotRun(why) => format!("{head}\tnotrun\t{}", one_line(why)),
     }
 }
 
@@ -227,6 +231,7 @@ fn decode_line(token: &str, line: &str) -> Option<Report> {
         "incorrect" => Outcome::Incorrect(text()),
         "panicked" => Outcome::Panicked(text()),
         "unreadable" => Outcome::Unreadable(text()),
+        "notrun" => Outcome::NotRun(text()),
         _ => return None,
     };
     Some(Report {
