@@ -485,41 +485,6 @@ impl<H: Heap> Interp<'_, H> {
         self.no_attribute(heap, owner, name)
     }
 
-    /// `obj.__dict__`: 3.11 keeps an instance's attributes inline and makes
-    /// the dict only when asked; from then on the attributes live in it.
-    fn instance_dict(&mut self, heap: &mut H, obj: ObjId) -> ObjId {
-        let (existing, attrs) = match heap.get_mut(obj) {
-            Object::Instance(inst) => (inst.dict, std::mem::take(&mut inst.attrs)),
-            _ => unreachable!("called on an instance"),
-        };
-        if let Some(d) = existing {
-            heap.incref(d);
-            return d;
-        }
-        let mut entries = Vec::new();
-        for (name, v) in attrs {
-            let key = self.name_str(heap, &name);
-            entries.push((key, v));
-        }
-        let dict = self.alloc(
-            heap,
-            Object::Dict(crate::object::Dict {
-                entries: entries.clone(),
-                table_size: 0,
-            }),
-        );
-        for (k, v) in entries {
-            heap.stored(dict, k);
-            heap.stored(dict, v);
-        }
-        if let Object::Instance(inst) = heap.get_mut(obj) {
-            inst.dict = Some(dict);
-        }
-        heap.stored(obj, dict);
-        heap.incref(dict);
-        dict
-    }
-
     /// `container[key]` (both borrowed; the result owned).
     pub(super) fn get_item(&mut self, heap: &mut H, container: ObjId, key: ObjId) -> R<ObjId> {
         let item = match heap.get(container) {
@@ -657,7 +622,7 @@ impl<H: Heap> Interp<'_, H> {
         match heap.get(container) {
             Object::List(l) => {
                 let items: Vec<ObjId> = indices.iter().map(|&i| l.items[i]).collect();
-                Ok(self.new_list(heap, items, None))
+                Ok(self.new_list(heap, items))
             }
             Object::Tuple(t) => {
                 if full {
