@@ -488,33 +488,16 @@ impl<H: Heap> Interp<'_, H> {
     /// `container[key]` (both borrowed; the result owned).
     pub(super) fn get_item(&mut self, heap: &mut H, container: ObjId, key: ObjId) -> R<ObjId> {
         let item = match heap.get(container) {
-            Object::List(l) => {
-                let len = l.items.len();
-                let i = self.index_of(heap, key, len, "list")?;
-                match heap.get(container) {
-                    Object::List(l) => l.items[i],
-                    _ => unreachable!("matched above"),
-                }
-            }
-            Object::Tuple(t) => {
-                let len = t.len();
-                let i = self.index_of(heap, key, len, "tuple")?;
-                match heap.get(container) {
-                    Object::Tuple(t) => t[i],
-                    _ => unreachable!("matched above"),
-                }
-            }
+            Object::List(l) => l.items[self.index_of(heap, key, l.items.len(), "list")?],
+            Object::Tuple(t) => t[self.index_of(heap, key, t.len(), "tuple")?],
             Object::Str(s) => {
                 let chars: Vec<char> = s.chars().collect();
                 let i = self.index_of(heap, key, chars.len(), "string")?;
                 let c = chars[i].to_string();
                 return Ok(self.new_str(heap, c.as_str().into()));
             }
-            Object::Dict(_) => match self.dict_find(heap, container, key, 0)? {
-                Some(i) => match heap.get(container) {
-                    Object::Dict(d) => d.entries[i].1,
-                    _ => unreachable!("matched above"),
-                },
+            Object::Dict(d) => match self.dict_find(heap, container, key, 0)? {
+                Some(i) => d.entries[i].1,
                 None => {
                     let r = crate::repr::repr(heap, key);
                     return Err(self.err("KeyError", r));

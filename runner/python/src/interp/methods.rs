@@ -177,7 +177,7 @@ impl<H: Heap> Interp<'_, H> {
                     }
                 }
             }
-            (Object::Dict(_), "get") => {
+            (Object::Dict(d), "get") => {
                 if args.is_empty() || args.len() > 2 {
                     return Err(self.err(
                         "TypeError",
@@ -189,10 +189,7 @@ impl<H: Heap> Interp<'_, H> {
                     ));
                 }
                 let v = match self.dict_find(heap, obj, args[0], 0)? {
-                    Some(i) => match heap.get(obj) {
-                        Object::Dict(d) => d.entries[i].1,
-                        _ => unreachable!("a dict"),
-                    },
+                    Some(i) => d.entries[i].1,
                     None => match args.get(1) {
                         Some(&d) => d,
                         None => self.none_id(),
@@ -201,7 +198,7 @@ impl<H: Heap> Interp<'_, H> {
                 heap.incref(v);
                 Ok(v)
             }
-            (Object::Dict(_), "setdefault") => {
+            (Object::Dict(d), "setdefault") => {
                 if args.is_empty() || args.len() > 2 {
                     return Err(self.err(
                         "TypeError",
@@ -212,10 +209,7 @@ impl<H: Heap> Interp<'_, H> {
                     ));
                 }
                 if let Some(i) = self.dict_find(heap, obj, args[0], 0)? {
-                    let v = match heap.get(obj) {
-                        Object::Dict(d) => d.entries[i].1,
-                        _ => unreachable!("a dict"),
-                    };
+                    let v = d.entries[i].1;
                     heap.incref(v);
                     return Ok(v);
                 }

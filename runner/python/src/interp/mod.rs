@@ -8,6 +8,10 @@
 //! doc says "consumes". A value that must survive the evaluation of
 //! another expression is pushed on `stack`, as CPython's value stack holds
 //! it, so an exception releases it where CPython would.
+//!
+//! Every change to what a container holds goes through [`containers`],
+//! which tells the heap about it (`stored`, `resized`, ...) where CPython's
+//! code would.
 
 mod builtins;
 mod calls;

@@ -620,11 +620,7 @@ impl<H: Heap> Interp<'_, H> {
                 for &(k, v) in &x.entries {
                     match self.dict_find(heap, b, k, depth + 1)? {
                         Some(i) => {
-                            let w = match heap.get(b) {
-                                Object::Dict(d) => d.entries[i].1,
-                                _ => unreachable!("a dict"),
-                            };
-                            if !same(v, w)? {
+                            if !same(v, y.entries[i].1)? {
                                 return Ok(false);
                             }
                         }
