@@ -248,6 +248,10 @@ impl<A: Allocator> Heap for ReferenceHeap<A> {
         }
     }
 
+    fn list_cleared(&mut self, list: ObjId) {
+        self.clear_list_items(list);
+    }
+
     fn dict_key_added(&mut self, dict: ObjId) {
         self.sync_lists();
         let Some(Object::Dict(d)) = self.store.object(dict) else {

@@ -6,8 +6,10 @@
 //!   keeps static), taken from its free list if one is kept there, given
 //!   back (or kept on the free list) when it is freed;
 //! - a list's item array: a block of its own, made by `PyList_New` when the
-//!   list starts with room for items, moved by `list_resize`, freed by
-//!   `list_dealloc` and `list.clear()`;
+//!   list starts with room for items, moved by `list_resize` (even to 0
+//!   bytes: a list emptied by `pop` keeps a 0-byte block), freed by
+//!   `list_dealloc` and `_list_clear` (`list.clear()`, and the collector's
+//!   `tp_clear`);
 //! - a dict's keys table: a block of its own unless it is the shared empty
 //!   table; a table that grows is replaced (a new block, then the old one
 //!   freed: `dictresize` does not reallocate), and the 8-slot str-only ones
@@ -197,8 +199,10 @@ impl<A: Allocator> ReferenceHeap<A> {
         }
     }
 
-    /// A list's item array, to the size its capacity asks for: made,
-    /// moved, or (capacity 0) freed, as `_list_clear` does.
+    /// A list's item array, to the size its capacity asks for, as
+    /// `list_resize` would have moved it: made, or moved (to 0 bytes, for a
+    /// capacity of 0: only clearing the list frees it, see
+    /// [`ReferenceHeap::clear_list_items`]).
     fn sync_list_items(&mut self, id: ObjId) {
         let Some(slot) = self.store.slot_mut(id) else {
             return;
@@ -211,14 +215,29 @@ impl<A: Allocator> ReferenceHeap<A> {
             None if want == 0 => None,
             None => Some(self.request(want)),
             Some(block) if block.size == want => Some(block),
-            Some(block) if want == 0 => {
-                self.allocator.free(block);
-                None
-            }
             Some(block) => Some(self.move_block(block, want)),
         };
         if let Some(slot) = self.store.slot_mut(id) {
             slot.table = next;
+        }
+    }
+
+    /// `_list_clear`: the list has no item array any more.
+    pub(super) fn clear_list_items(&mut self, id: ObjId) {
+        if self.changing_list == Some(id) {
+            // Its capacity is 0 now: no need to move the array first.
+            self.changing_list = None;
+        }
+        self.sync_lists();
+        let Some(slot) = self.store.slot_mut(id) else {
+            return;
+        };
+        let Object::List(list) = &mut slot.object else {
+            return;
+        };
+        list.allocated = 0;
+        if let Some(block) = slot.table.take() {
+            self.allocator.free(block);
         }
     }
 

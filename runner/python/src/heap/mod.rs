@@ -106,6 +106,16 @@ pub trait Heap: Sized {
         }
     }
 
+    /// `list` was just emptied by `list.clear()` (CPython's `_list_clear`),
+    /// its items taken out and not yet released: it has no item array any
+    /// more (capacity 0), where a `list_resize` to no items keeps one. A
+    /// heap with an allocator frees the array here.
+    fn list_cleared(&mut self, list: ObjId) {
+        if let Object::List(l) = self.get_mut(list) {
+            l.allocated = 0;
+        }
+    }
+
     /// A NEW key was just pushed onto `dict`'s entries (not an overwrite):
     /// where CPython's keys table may grow (`insertion_resize`). Called
     /// before [`Heap::stored`] for the same store. Deleting a key calls

@@ -369,6 +369,7 @@ impl<H: Heap> Interp<'_, H> {
             }
             _ => return,
         };
+        heap.list_cleared(list);
         for id in items.into_iter().rev() {
             self.decref(heap, id);
         }
