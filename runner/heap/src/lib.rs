@@ -242,10 +242,7 @@ impl<A: Allocator> Heap for ReferenceHeap<A> {
 
     fn resized(&mut self, list: ObjId, old_len: usize, new_len: usize) {
         self.sync_lists();
-        if let Some(Object::List(l)) = self.store.object(list) {
-            let capacity = CPythonSizes::list_capacity(l.allocated, old_len, new_len);
-            self.resize_list(list, capacity);
-        }
+        self.resize_list(list, old_len, new_len);
     }
 
     fn list_cleared(&mut self, list: ObjId) {

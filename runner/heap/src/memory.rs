@@ -241,22 +241,24 @@ impl<A: Allocator> ReferenceHeap<A> {
         }
     }
 
-    /// `list_resize`: a new capacity is a `PyMem_Realloc` of the item array
-    /// (of no array: a new one). Resizing to 0 items asks for 0 bytes, and
-    /// the list keeps the block that gets: CPython frees an item array only
-    /// when the list is cleared or dies.
-    pub(super) fn resize_list(&mut self, id: ObjId, new_capacity: usize) {
+    /// `list_resize` from `old_len` to `new_len` items: unless the array
+    /// has room enough and at least half of it is used, it is
+    /// `PyMem_Realloc`ed to the new capacity (of no array: a new one), even
+    /// when that is the size it had. Resizing to 0 items asks for 0 bytes,
+    /// and the list keeps the block that gets: CPython frees an item array
+    /// only when the list is cleared or dies.
+    pub(super) fn resize_list(&mut self, id: ObjId, old_len: usize, new_len: usize) {
         let Some(slot) = self.store.slot_mut(id) else {
             return;
         };
         let Object::List(list) = &mut slot.object else {
             return;
         };
-        if list.allocated == new_capacity {
+        if size_model::list_resize_keeps(list.allocated, new_len) {
             return;
         }
-        list.allocated = new_capacity;
-        let want = size_model::list_items_bytes(new_capacity);
+        list.allocated = size_model::list_resize(list.allocated, old_len, new_len);
+        let want = size_model::list_items_bytes(list.allocated);
         let next = match slot.table.take() {
             Some(block) => self.move_block(block, want),
             None => self.request(want),

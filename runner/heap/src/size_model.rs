@@ -86,7 +86,7 @@ pub fn request_size(object: &Object) -> Option<usize> {
 /// The small ints CPython 3.11 preallocates (`_PY_NSMALLNEGINTS`,
 /// `_PY_NSMALLPOSINTS`).
 fn is_small_int(n: &BigInt) -> bool {
-    (&BigInt::from(-5)..=&BigInt::from(256)).contains(&n)
+    i64::try_from(n).is_ok_and(|n| (-5..=256).contains(&n))
 }
 
 /// `''` and the one-character strs of code points below 256: 3.11's
@@ -185,8 +185,7 @@ fn calculate_keysize(minsize: usize) -> usize {
 /// `list_resize` (Objects/listobject.c): the capacity of a list with
 /// `allocated` slots and `size` items once it is resized to `newsize` items.
 pub fn list_resize(allocated: usize, size: usize, newsize: usize) -> usize {
-    // Room enough, and at least half of it in use: no reallocation.
-    if allocated >= newsize && newsize >= allocated >> 1 {
+    if list_resize_keeps(allocated, newsize) {
         return allocated;
     }
     if newsize == 0 {
@@ -200,6 +199,13 @@ pub fn list_resize(allocated: usize, size: usize, newsize: usize) -> usize {
     } else {
         overallocated
     }
+}
+
+/// `list_resize`'s fast path: room enough, and at least half of it in use,
+/// so the item array stays as it is. Otherwise it is reallocated, even to
+/// the size it had (shrinking from 8 slots to 3 items asks for 8 again).
+pub fn list_resize_keeps(allocated: usize, newsize: usize) -> bool {
+    allocated >= newsize && newsize >= allocated >> 1
 }
 
 /// One dict's keys table, followed through insertions as CPython 3.11's

@@ -23,7 +23,9 @@ use std::rc::Rc;
 
 use memlings_heap::size_model::request_size;
 use memlings_heap::{ReferenceHeap, SystemAllocator};
-use memlings_python::{run_on, Allocator, AllocatorStats, Block, Heap, Object, Options};
+use memlings_python::{
+    run_on, Allocator, AllocatorStats, Block, Heap, List, ObjId, Object, Options, Runtime,
+};
 
 const START: &str = "<";
 const END: &str = ">";
@@ -298,4 +300,67 @@ fn every_block_is_given_back() {
             "blocks not given back when the heap went: {code}"
         );
     }
+}
+
+/// A program that runs no Python code from the heap.
+struct NoCode;
+
+impl<H: Heap> Runtime<H> for NoCode {
+    fn finalize(&mut self, _: &mut H, _: ObjId) {}
+    fn weakref_callback(&mut self, _: &mut H, _: ObjId, _: ObjId) {}
+}
+
+#[test]
+fn resized_moves_the_item_array_as_list_resize_does() {
+    use Event::*;
+    let mut heap = ReferenceHeap::with_allocator(Recording::default());
+    let item = heap.alloc(Object::None, &mut NoCode);
+    let list = heap.alloc(Object::List(List::default()), &mut NoCode);
+    // What an interpreter that leaves every capacity to the heap does:
+    // change the items, then say how the length changed.
+    let push = |heap: &mut ReferenceHeap<Recording>| {
+        heap.incref(item);
+        let len = match heap.get_mut(list) {
+            Object::List(l) => {
+                l.items.push(item);
+                l.items.len()
+            }
+            _ => unreachable!("a list"),
+        };
+        heap.stored(list, item);
+        heap.resized(list, len - 1, len);
+    };
+    for _ in 0..5 {
+        push(&mut heap);
+    }
+    // Room for 4 on the first append (PyMem_Realloc of no array is a
+    // malloc), for 8 on the fifth.
+    assert_eq!(
+        heap.allocator().events,
+        [Allocate(56), Allocate(32), Reallocate { from: 32, to: 64 }]
+    );
+    for len in (0..5).rev() {
+        if let Object::List(l) = heap.get_mut(list) {
+            l.items.pop();
+        }
+        heap.resized(list, len + 1, len);
+        heap.decref(item, &mut NoCode);
+    }
+    // At 4 items, half of 8 is in use: nothing. Below that, list_resize
+    // reallocates each time, to 8 slots (3 + 0 + 6, rounded down to a
+    // multiple of 4) at 3 and 2 items, to 4 at 1, and to no slots (a 0-byte
+    // block, which the list keeps) at none.
+    assert_eq!(
+        heap.allocator().events[3..],
+        [
+            Reallocate { from: 64, to: 64 },
+            Reallocate { from: 64, to: 64 },
+            Reallocate { from: 64, to: 32 },
+            Reallocate { from: 32, to: 0 },
+        ][..]
+    );
+    // list_dealloc frees the array and keeps the object on the free list.
+    heap.decref(list, &mut NoCode);
+    assert_eq!(heap.allocator().events.last(), Some(&Free(0)));
+    assert_eq!(heap.allocator().stats().blocks, 1);
 }
