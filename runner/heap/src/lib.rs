@@ -246,6 +246,8 @@ impl<A: Allocator> Heap for ReferenceHeap<A> {
     }
 
     fn list_cleared(&mut self, list: ObjId) {
+        // (CPython frees the array after releasing the items; here the
+        // interpreter releases them after this call.)
         self.clear_list_items(list);
     }
 
@@ -276,6 +278,7 @@ impl<A: Allocator> Heap for ReferenceHeap<A> {
 
     fn dict_cleared(&mut self, dict: ObjId) {
         self.sync_lists();
+        // (Here too the table goes before the entries are released.)
         self.keys_cleared(dict);
     }
 }
