@@ -185,6 +185,13 @@ const PROGRAMS: &[(&str, usize)] = &[
     // [0] * 1000: a new list and its 8000-byte item array; the [0] it
     // repeated is freed, its object onto the free list.
     ("x = [0] * 1000", 3),
+    // An int of one 30-bit digit (28 bytes), a float (24).
+    ("x = n * m", 1),
+    ("f = n / m", 1),
+    // The function object (152 bytes); its code is a constant.
+    ("def f():\n    pass", 1),
+    // The function, and two lists of two blocks: a call makes no object.
+    ("def f():\n    return [n]\nx = f()\ny = f()", 1 + 2 * 2),
 ];
 
 #[test]
