@@ -576,27 +576,31 @@ fn weak_value_dictionary_in_garbage() -> String {
 }
 
 /// b's `__del__` stores b; b rescues c, which comes first in the list and
-/// is also reached through d, after b. The cycle h1 h2 stays garbage, and
-/// is cleared in list order: rescuing c must not reorder what is left.
+/// is also reached through d, after b; c, scanned in its turn, rescues e.
+/// The cycle h1 h2 stays garbage, and is cleared in list order: rescuing
+/// c and e must not reorder what is left.
 fn rescue_keeps_the_order() -> String {
     render(&Scenario {
         program: &[
             "# Node(name, keep): __del__ prints its name; if self.keep: saved.append(self)",
-            "c = Node('c'); h1 = Node('h1'); h2 = Node('h2'); h1.other = h2; h2.other = h1",
+            "c = Node('c'); c.leaf = Node('e')",
+            "h1 = Node('h1'); h2 = Node('h2'); h1.other = h2; h2.other = h1",
             "b = Node('b', keep=True); b.me = b; b.leaf = c; b.d = Node('d'); b.d.leaf = c",
+            "# b visits c, b, d: Node instances share their keys, and c added leaf before b added me",
             "del c, h1, h2, b",
         ],
         garbage: &[
-            ("c", 2, &[], Fin::Del(&[]), false),
+            ("c", 2, &["e"], Fin::Del(&[]), false),
+            ("e", 1, &[], Fin::Del(&[]), false),
             ("h1", 1, &["h2"], Fin::Del(&[]), false),
             ("h2", 1, &["h1"], Fin::Del(&[]), false),
-            ("b", 1, &["b", "c", "d"], Fin::Del(&["b"]), false),
+            ("b", 1, &["c", "b", "d"], Fin::Del(&["b"]), false),
             ("d", 1, &["c"], Fin::Del(&[]), false),
         ],
         weakrefs: &[],
         cpython: &[
-            "__del__ c h1 h2 b d; gc.collect() = 2",
-            "survivors b d c; freed h1 h2; gc.is_finalized True for b d c",
+            "__del__ c e h1 h2 b d; gc.collect() = 2",
+            "survivors b d c e; freed h1 h2; gc.is_finalized True for b d c e",
         ],
     })
 }
