@@ -10,13 +10,16 @@
 //! - [`system`]: the baseline, the system allocator behind the same trait;
 //! - [`score`]: utilization and throughput into one number;
 //! - [`program`]: the `main` of the program `memlings bench` builds around a
-//!   learner's allocator, and the lines it reports in.
+//!   learner's allocator, and the lines it reports in;
+//! - [`record`]: an allocator that writes down what a heap asks of it, which
+//!   records the traces of real Python programs (`tests/recorded.rs`).
 //!
 //! The same code replays in the learner's (sandboxed) process and in the
 //! baseline, so the two are measured alike.
 
 pub mod meter;
 pub mod program;
+pub mod record;
 pub mod replay;
 pub mod score;
 pub mod system;
