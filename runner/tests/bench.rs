@@ -151,6 +151,58 @@ fn bench_replays_the_traces_on_the_learners_allocator_and_the_systems() {
         out.stdout
     );
 
+    // An allocator that panics (a todo!() left): said, with where.
+    sb.write(
+        "exercises/99_alloc/system_blocks.rs",
+        &SYSTEM_BLOCKS.replace(
+            "        // SAFETY: the layout is never zero-sized.\n",
+            "        todo!(\"allocate\");\n",
+        ),
+    );
+    let out = sb.memlings(&["bench", "t/small.trace", "--budget", "1"]);
+    out.assert_code(1);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(
+        lines[1].starts_with("t/small.trace      5  ✗ panicked "),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        lines[2].starts_with("  ✗ yours: panicked: not yet implemented: allocate at exercises/99_alloc/system_blocks.rs:"),
+        "{}",
+        out.stdout
+    );
+
+    // An allocator that hands out memory that is not there crashes the
+    // program: the trace it was on says so, and the next was not run.
+    sb.write(
+        "exercises/99_alloc/system_blocks.rs",
+        &SYSTEM_BLOCKS.replace(
+            "Some(Block { addr: unsafe { base.add(OFFSET) }, size })",
+            "Some(Block { addr: NonNull::new(4096 as *mut u8)?, size })",
+        ),
+    );
+    let out = sb.memlings(&["bench", "t/small.trace", "t/small.trace", "--budget", "1"]);
+    out.assert_code(1);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(
+        lines[1].starts_with("t/small.trace      5  ✗ not run "),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        lines[2].starts_with(
+            "  ✗ yours: the program stopped on this trace: it was killed by signal 11"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        lines[4], "  ✗ yours: the program stopped on an earlier trace",
+        "{}",
+        out.stdout
+    );
+
     // A trace with a mistake is refused before anything is built.
     sb.write("t/bad.trace", "a 0 8\nf 0\nf 0\n");
     let out = sb.memlings(&["bench", "t/bad.trace"]);
