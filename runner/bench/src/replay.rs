@@ -72,6 +72,15 @@ pub enum Incorrect {
         found: u8,
         expected: u8,
     },
+
+    #[error("at the end of the trace: id {id}'s contents were not kept since line {since}: byte {offset} of its block is {found:#04x}, not {expected:#04x}")]
+    LostByEnd {
+        id: u64,
+        since: u32,
+        offset: usize,
+        found: u8,
+        expected: u8,
+    },
 }
 
 /// A live block in the checked pass.
@@ -211,28 +220,24 @@ pub fn check<A: Allocator>(
         }
         Ok(())
     })();
-    // What is left is freed whatever happened, so the allocator is dropped
-    // holding nothing the replay still owns.
-    let mut leftover = live.iter().flatten().copied();
-    let end = result.and_then(|()| {
-        leftover.try_for_each(|block| {
-            // Named as the free it stands for, after the last line.
-            let op = Op {
-                kind: Kind::Free,
-                id: block.id,
-                slot: block.slot,
-                size: 0,
-                line: trace.ops.last().map_or(0, |op| op.line),
-            };
-            intact(&op, &block)?;
-            meter::counting(|| alloc.free(block.block));
-            Ok(())
-        })
-    });
-    for block in leftover {
-        meter::counting(|| alloc.free(block.block));
+    // What is left is checked, and freed whatever happened, so the
+    // allocator is dropped holding nothing the replay still owns.
+    let mut end = result.map(|()| checked);
+    for left in live.iter().flatten() {
+        if end.is_ok() {
+            if let Some((offset, found, expected)) = first_wrong(left.block, left.slot, left.size) {
+                end = Err(Incorrect::LostByEnd {
+                    id: left.id,
+                    since: left.since,
+                    offset,
+                    found,
+                    expected,
+                });
+            }
+        }
+        meter::counting(|| alloc.free(left.block));
     }
-    end.map(|()| checked)
+    end
 }
 
 /// Checks a new block's alignment and that it overlaps no live block, then

@@ -212,6 +212,20 @@ fn a_header_written_into_a_live_neighbour_is_caught_at_its_free() {
 }
 
 #[test]
+fn contents_lost_in_a_block_left_live_are_caught_at_the_end() {
+    // Block 1's header goes in block 0's bytes 24..32, which it asked for.
+    let trace = parse("a 0 32\na 1 16\n", "t").unwrap();
+    let mut bump = Bump::new(Bug::HeaderInNeighbour);
+    let why = check(&trace, &mut bump, |b| b.next)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        why.starts_with("at the end of the trace: id 0's contents were not kept since line 1: byte 24 of its block is 0x10, not 0x"),
+        "{why}"
+    );
+}
+
+#[test]
 fn blocks_left_live_are_checked_and_freed_at_the_end() {
     let trace = parse("a 0 32\na 1 32\nf 0\n", "t").unwrap();
     let mut system = unsafe { SystemMalloc::new() };
