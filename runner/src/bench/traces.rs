@@ -75,3 +75,56 @@ fn in_folder(dir: &Path) -> Result<Vec<PathBuf>, UserError> {
     files.sort();
     Ok(files)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(loaded: &[Loaded]) -> Vec<&str> {
+        loaded.iter().map(|t| t.trace.name.as_str()).collect()
+    }
+
+    #[test]
+    fn files_and_folders_as_given_else_the_workspaces_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("runner/traces")).unwrap();
+        std::fs::create_dir_all(root.join("mine")).unwrap();
+        for (rel, text) in [
+            ("runner/traces/b.trace", "a 0 8\n"),
+            ("runner/traces/a.trace", "a 0 8\nf 0\n"),
+            ("runner/traces/notes.txt", "not a trace"),
+            ("mine/x.trace", "a 1 16\n"),
+            ("one.trace", "f 3\n"),
+        ] {
+            std::fs::write(root.join(rel), text).unwrap();
+        }
+        let ws = Workspace {
+            root: root.to_path_buf(),
+        };
+        let default = load(&ws, root, &[]).unwrap();
+        assert_eq!(
+            names(&default),
+            ["runner/traces/a.trace", "runner/traces/b.trace"]
+        );
+        let given = load(&ws, root, &["mine".into()]).unwrap();
+        assert_eq!(names(&given), ["mine/x.trace"]);
+        assert!(given[0].path.is_absolute());
+        // The first mistake stops everything, in one line.
+        let Err(err) = load(&ws, root, &["mine".into(), "one.trace".into()]) else {
+            panic!("one.trace frees what was never allocated");
+        };
+        assert_eq!(
+            err.to_string(),
+            "one.trace:1: `f 3` frees id 3, which was never allocated"
+        );
+        std::fs::create_dir_all(root.join("empty")).unwrap();
+        let Err(err) = load(&ws, root, &["empty".into()]) else {
+            panic!("an empty folder holds no traces");
+        };
+        assert_eq!(
+            err.to_string(),
+            "empty: a folder with no *.trace files in it"
+        );
+    }
+}

@@ -20,6 +20,7 @@ use crate::workbook::Workbook;
 pub struct BenchArgs {
     /// Trace files, or folders of `*.trace` files [default: every trace in
     /// runner/traces/]
+    #[arg(value_name = "TRACE")]
     pub traces: Vec<PathBuf>,
 
     /// Milliseconds of timed replays per trace and allocator (the best
