@@ -105,6 +105,14 @@ pub fn render(rows: &[Row]) -> Rendered {
                 all_correct = false;
                 problems.push(format!("  ✗ yours: {problem}"));
             }
+            if let Outcome::Measured(m) = yours {
+                if m.checked.peak_heap < m.checked.peak_live {
+                    problems.push(format!(
+                        "  ! yours: it held {} heap bytes for {} live bytes: memory from elsewhere than Rust's global allocator (std::alloc::System, a static array) is not counted, so this utilization is not real",
+                        m.checked.peak_heap, m.checked.peak_live
+                    ));
+                }
+            }
         }
         let (cells, problem) = cells(&row.system, system);
         line.push_str(&format!("  {cells}"));
@@ -199,6 +207,25 @@ runner/traces/large.trace     23  ✗ incorrect                         50%   1.
   ✗ yours: line 2 (a 1 600): the block at 0x10 is not aligned to 16 bytes
 score: yours 34, system 70 (of 100: 60 for utilization, 40 for throughput up to the system's; 0 for an incorrect trace)
 "
+        );
+    }
+
+    #[test]
+    fn heap_bytes_that_cannot_be_are_pointed_out() {
+        let rows = [Row {
+            shown: "lifo.trace".into(),
+            ops: 96,
+            yours: Some(measured(800, 0, 96, 10)),
+            system: measured(500, 1000, 96, 10),
+        }];
+        let out = render(&rows);
+        assert!(
+            out.all_correct,
+            "a measurement problem, not an incorrect allocator"
+        );
+        assert_eq!(
+            out.text.lines().nth(2),
+            Some("  ! yours: it held 0 heap bytes for 800 live bytes: memory from elsewhere than Rust's global allocator (std::alloc::System, a static array) is not counted, so this utilization is not real")
         );
     }
 
