@@ -8,10 +8,8 @@ use std::time::Duration;
 use anyhow::Result;
 use colored::Colorize;
 
-use memlings_bench::program::{self as replay, Outcome, Report, Who};
-
 use crate::bench::program::{self, Ran};
-use crate::bench::{table, traces, Row};
+use crate::bench::{self, table, traces};
 use crate::learner_heap::{join_and, LearnerHeap};
 use crate::term;
 use crate::workbook::Workbook;
@@ -40,15 +38,7 @@ pub fn run(book: &Workbook, args: &BenchArgs) -> Result<ExitCode> {
             eprintln!(
                 "{note} no exercise provides an allocator yet (Part V's do), so the traces run on the system allocator alone"
             );
-            loaded
-                .iter()
-                .map(|t| Row {
-                    shown: t.trace.name.clone(),
-                    ops: t.trace.ops.len(),
-                    yours: None,
-                    system: replay::run_system(&t.trace, budget),
-                })
-                .collect()
+            bench::system_alone(&loaded, budget)
         }
         Some(learner) => {
             eprintln!(
@@ -78,7 +68,7 @@ pub fn run(book: &Workbook, args: &BenchArgs) -> Result<ExitCode> {
                     ));
                     return Ok(ExitCode::from(2));
                 }
-                Ran::Reports { reports, stopped } => rows(&loaded, reports, stopped),
+                Ran::Reports { reports, stopped } => bench::rows(&loaded, &reports, stopped),
             }
         }
     };
@@ -89,40 +79,4 @@ pub fn run(book: &Workbook, args: &BenchArgs) -> Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
-}
-
-/// The rows from the program's reports. A trace it did not report on is
-/// the one it stopped on, or one after it.
-fn rows(loaded: &[traces::Loaded], reports: Vec<Report>, stopped: Option<String>) -> Vec<Row> {
-    let mut first_missing = true;
-    loaded
-        .iter()
-        .enumerate()
-        .map(|(index, t)| {
-            let find = |who| {
-                reports
-                    .iter()
-                    .find(|r| r.trace == index && r.who == who)
-                    .map(|r| r.outcome.clone())
-            };
-            let mut missing = || {
-                let why = match (&stopped, first_missing) {
-                    (Some(why), true) => format!("the program stopped on this trace: {why}"),
-                    (Some(_), false) => "the program stopped on an earlier trace".to_string(),
-                    (None, _) => "the program reported nothing on it".to_string(),
-                };
-                first_missing = false;
-                Outcome::NotRun(why)
-            };
-            let yours = find(Who::Yours).unwrap_or_else(&mut missing);
-            Row {
-                shown: t.trace.name.clone(),
-                ops: t.trace.ops.len(),
-                yours: Some(yours),
-                // Its replay follows the learner's in the program: it only
-                // failed to report because the learner's replay went wrong.
-                system: find(Who::System).unwrap_or(Outcome::NotRun(String::new())),
-            }
-        })
-        .collect()
 }
