@@ -5,9 +5,9 @@
 //!
 //! ```text
 //! # a list growing by appends (CPython 3.11's list_resize sizes)
-//! a 0 32        allocate 32 bytes, called block 0 from now on
-//! r 0 64        reallocate block 0 to 64 bytes (its first 32 bytes kept)
-//! f 0           free block 0
+//! a 0 32        # allocate 32 bytes, called block 0 from now on
+//! r 0 64        # reallocate block 0 to 64 bytes (its first 32 bytes kept)
+//! f 0           # free block 0
 //! ```
 //!
 //! - `a ID SIZE` allocates `SIZE` bytes as block `ID`; `r ID SIZE`
@@ -296,6 +296,18 @@ mod tests {
 
     fn error(text: &str) -> String {
         parse(text, "traces/x.trace").unwrap_err().to_string()
+    }
+
+    #[test]
+    fn the_example_in_the_documentation_parses() {
+        let doc: String = include_str!("trace.rs")
+            .lines()
+            .skip_while(|l| !l.starts_with("//! ```text"))
+            .skip(1)
+            .take_while(|l| !l.starts_with("//! ```"))
+            .map(|l| format!("{}\n", l.trim_start_matches("//!").trim_start()))
+            .collect();
+        assert_eq!(parse(&doc, "doc").unwrap().ops.len(), 3, "{doc}");
     }
 
     #[test]
