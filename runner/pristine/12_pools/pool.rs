@@ -196,6 +196,20 @@ impl Drop for Pool {
 }
 
 fn main() {
-    // You can experiment here: `cargo run -p memlings-exercises --bin pool`.
+    // Try it: `cargo run -p memlings-exercises --bin pool`, and then under
+    // Miri, which stops at the first undefined behaviour it sees:
+    //     cargo +nightly miri run -p memlings-exercises --bin pool
     // The check calls the methods above, not `main`.
+    let mut pool = Pool::new(2);
+    let a = pool.allocate();
+    let b = pool.allocate();
+    println!("{a:?} {b:?}"); // Some(48) Some(96)
+    if let Some(b) = b {
+        pool.block_mut(b).fill(0xAB);
+        println!("{:?}", pool.free(b)); // Ok(())
+        println!("{:02x?}", &pool.block_mut(b)[..12]); // the link to END, then ab ab ab ab
+    }
+    println!("{:?} {:?}", pool.free_list(), pool.header()); // [96], count 1
+    println!("{:?}", pool.allocate()); // Some(96): last freed, first reused
+    println!("{:?}", pool.allocate()); // Some(144): carved
 }
