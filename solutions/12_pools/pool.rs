@@ -318,13 +318,20 @@ mod tests {
             let mut pool = Pool::new(szidx);
             let size = (szidx + 1) * ALIGNMENT;
             let mut blocks = Vec::new();
+            // Writing every byte of every pool is slow under Miri: a few
+            // classes get a pattern, every class gets counted.
+            let write = [0, 5, 31].contains(&szidx);
             while let Some(block) = pool.allocate() {
-                pool.block_mut(block).fill(szidx as u8);
+                if write {
+                    pool.block_mut(block).fill(szidx as u8);
+                }
                 blocks.push(block);
             }
             assert_eq!(blocks.len(), (POOL_SIZE - POOL_OVERHEAD) / size);
             for &block in &blocks {
-                assert!(pool.block_mut(block).iter().all(|&x| x == szidx as u8));
+                if write {
+                    assert!(pool.block_mut(block).iter().all(|&x| x == szidx as u8));
+                }
                 pool.free(block).unwrap();
             }
             assert_eq!(pool.header().count, 0);
