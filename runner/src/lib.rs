@@ -6,6 +6,7 @@ pub mod commands;
 pub mod error;
 pub mod hint;
 pub mod invocation;
+pub mod mutants;
 pub mod pristine;
 pub mod progress;
 pub mod registry;

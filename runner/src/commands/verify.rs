@@ -14,6 +14,7 @@ use anyhow::Result;
 use colored::Colorize;
 
 mod manifest;
+pub mod mutants;
 
 use crate::check::compile::SourceTree;
 use crate::check::{render, CaseOutcome, Report, Verdict};
