@@ -4,7 +4,8 @@
 //! snapshots, the starting code kept for `reset` is the exercises' own, and
 //! nothing is left over that the registry does not name. With
 //! `--update-pristine` it first records the starting code and writes the
-//! manifests' `[[bin]]` lists from the registry (see `manifest`).
+//! manifests' `[[bin]]` lists from the registry (see `manifest`). With
+//! `--mutants` it runs the mutant catalogues instead (see `mutants`).
 
 use std::collections::BTreeSet;
 use std::path::Path;
