@@ -26,9 +26,9 @@
 //! ```
 //! let mut gc = Gc::new();
 //! for id in 0..700 {
-//!     assert_eq!(gc.alloc(id), None);     // 700 is not over 700
+//!     assert_eq!(gc.alloc(ObjId(id)), None);  // 700 is not over 700
 //! }
-//! let c = gc.alloc(700).unwrap();         // count0 701 > 700: collect
+//! let c = gc.alloc(ObjId(700)).unwrap();      // count0 701 > 700: collect
 //! assert_eq!((c.generation, c.examined, c.promoted), (0, 700, 700));
 //! assert_eq!(gc.count, [0, 1, 0]);
 //! ```
@@ -39,8 +39,10 @@
 
 use std::collections::BTreeSet;
 
-/// An object's identity, like `id()` in Python.
-pub type Id = usize;
+/// An object's identity, which `id()` shows in Python. Here it is the
+/// interpreter's handle, the one `memlings py` runs programs with, so a
+/// collector written against it can drive a real heap.
+pub use memlings_python::ObjId;
 
 /// CPython 3.11 has three generations (`NUM_GENERATIONS`).
 pub const GENERATIONS: usize = 3;
@@ -63,7 +65,7 @@ pub struct Collection {
     /// 0..=generation.
     pub examined: usize,
     /// The unreachable objects it found and freed, in increasing order.
-    pub freed: Vec<Id>,
+    pub freed: Vec<ObjId>,
     /// How many survivors moved up into generation + 1 (0 when the oldest
     /// generation was collected: its survivors stay where they are).
     pub promoted: usize,
@@ -74,9 +76,9 @@ pub struct Collection {
 #[derive(Clone, Debug, Default)]
 pub struct Gc {
     /// The tracked objects of each generation (`gc.get_objects(i)`).
-    pub generations: [BTreeSet<Id>; GENERATIONS],
+    pub generations: [BTreeSet<ObjId>; GENERATIONS],
     /// The permanent generation of `gc.freeze()`: tracked, never examined.
-    pub permanent: BTreeSet<Id>,
+    pub permanent: BTreeSet<ObjId>,
     /// `gc.get_count()`: for generation 0, allocations minus deallocations
     /// of GC objects since the last collection; for 1 and 2, collections
     /// of the generation below since this one was last collected.
@@ -94,7 +96,7 @@ pub struct Gc {
     pub stats: [GenStats; GENERATIONS],
     /// Cycles the program has let go of, each still waiting for a
     /// collection that examines all of its members.
-    pub dropped_cycles: Vec<Vec<Id>>,
+    pub dropped_cycles: Vec<Vec<ObjId>>,
 }
 
 impl Gc {
@@ -111,7 +113,7 @@ impl Gc {
     /// The program dropped its last reference into `members`, a reference
     /// cycle. Reference counting cannot free them: they stay where they are
     /// until a collection examines every one of them.
-    pub fn drop_cycle(&mut self, members: &[Id]) {
+    pub fn drop_cycle(&mut self, members: &[ObjId]) {
         self.dropped_cycles.push(members.to_vec());
     }
 
@@ -154,14 +156,14 @@ impl Gc {
     /// over its threshold, automatic collection is enabled, and that
     /// threshold is not 0 (`gc.set_threshold(0)` turns automatic
     /// collection off). Returns what the collection did, if one ran.
-    pub fn alloc(&mut self, id: Id) -> Option<Collection> {
+    pub fn alloc(&mut self, id: ObjId) -> Option<Collection> {
         todo!()
     }
 
     /// Reference counting freed `id` (`PyObject_GC_Del`): one GC object
     /// fewer, whichever generation it was in (the permanent one too).
     /// Generation 0's count goes down by one, but never below 0.
-    pub fn free(&mut self, id: Id) {
+    pub fn free(&mut self, id: ObjId) {
         todo!()
     }
 
@@ -202,7 +204,7 @@ fn main() {
     // Try it: `cargo run -p memlings-exercises --bin generations`.
     let mut gc = Gc::new();
     for id in 0..2_100 {
-        if let Some(c) = gc.alloc(id) {
+        if let Some(c) = gc.alloc(ObjId(id)) {
             println!("allocating {id}: {c:?}, count {:?}", gc.count);
         }
     }

@@ -53,9 +53,10 @@
 
 use std::collections::BTreeMap;
 
-/// An object's identity (CPython uses its address).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ObjId(pub usize);
+/// An object's identity. CPython uses its address; here it is the
+/// interpreter's handle, the one `memlings py` runs programs with, so a
+/// collector written against it can drive a real heap.
+pub use memlings_python::ObjId;
 
 /// The finalizer an object's type has, and what it does when it runs.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,8 +4,10 @@
 pub mod check;
 pub mod commands;
 pub mod error;
+pub mod heap_program;
 pub mod hint;
 pub mod invocation;
+pub mod learner_heap;
 pub mod mutants;
 pub mod pristine;
 pub mod progress;

@@ -29,6 +29,68 @@ pub struct Exercise {
     /// them from the reference solutions, so it judges this exercise alone.
     #[serde(default)]
     pub uses: Vec<String>,
+    /// What this exercise's file gives `memlings py --heap yours`: a whole
+    /// heap, or one layer of one.
+    pub heap: Option<HeapPart>,
+}
+
+/// An exercise's `heap = { provides = ..., type = ... }`: a type in its
+/// file that `--heap yours` can run Python programs on.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeapPart {
+    pub provides: Layer,
+    /// The type's name in the exercise's file (a Rust identifier).
+    #[serde(rename = "type")]
+    pub type_name: String,
+    /// A storage heap's size model comes from these exercises' files (this
+    /// one or ones in its `uses`); empty when it is ready-made.
+    #[serde(default)]
+    pub sizes: Vec<String>,
+    /// Likewise its collector.
+    #[serde(default)]
+    pub collector: Vec<String>,
+}
+
+/// The layer of a heap (see `memlings_python::heap`) an exercise's type is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub enum Layer {
+    /// Implements `memlings_python::Heap`: a whole heap, which names its
+    /// collector and size model itself.
+    Storage,
+    /// Implements `memlings_python::Allocator` (and `Default`): run inside
+    /// the reference heap, `memlings_heap::ReferenceHeap<Type>`.
+    Allocator,
+}
+
+impl Layer {
+    pub fn name(self) -> &'static str {
+        match self {
+            Layer::Storage => "storage",
+            Layer::Allocator => "allocator",
+        }
+    }
+}
+
+impl TryFrom<String> for Layer {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Layer, String> {
+        match value.as_str() {
+            "storage" => Ok(Layer::Storage),
+            "allocator" => Ok(Layer::Allocator),
+            // No heap takes a learner's collector on its own yet: the
+            // capstone's storage heap will name its own.
+            "collector" => Err(
+                "`provides = \"collector\"` is reserved: no heap takes a collector on its own yet; use \"storage\" for a heap with its own collector"
+                    .to_string(),
+            ),
+            other => Err(format!(
+                "`provides = {other:?}` is no layer: use \"storage\" (a memlings_python::Heap) or \"allocator\" (a memlings_python::Allocator)"
+            )),
+        }
+    }
 }
 
 /// The registry's path inside a workspace; also how a workspace is recognized.
@@ -119,6 +181,9 @@ impl Registry {
             if ex.time_limit_secs == Some(0) {
                 return Err(fail("time_limit_secs must be at least 1".to_string()));
             }
+            if let Some(heap) = &ex.heap {
+                validate_heap(ex, heap).map_err(fail)?;
+            }
             for used in &ex.uses {
                 // Earlier in the list: an exercise builds on what came before.
                 if !self.exercises[..index].iter().any(|e| &e.name == used) {
@@ -163,6 +228,48 @@ impl Registry {
             .min()
             .map(|(_, n)| n)
     }
+}
+
+fn validate_heap(ex: &Exercise, heap: &HeapPart) -> Result<(), String> {
+    if !is_rust_identifier(&heap.type_name) {
+        return Err(format!(
+            "heap type `{}` of `{}` is not a Rust identifier",
+            heap.type_name, ex.name
+        ));
+    }
+    for (layer, from) in [("sizes", &heap.sizes), ("collector", &heap.collector)] {
+        if heap.provides == Layer::Allocator && !from.is_empty() {
+            return Err(format!(
+                "`{}` provides an allocator, which runs in the reference heap with its {layer}: drop `{layer}`",
+                ex.name
+            ));
+        }
+        // The heap's file includes these with #[path], as `uses` declares.
+        if let Some(other) = from.iter().find(|n| **n != ex.name && !ex.uses.contains(n)) {
+            return Err(format!(
+                "`{}` takes its heap's {layer} from `{other}`, which is neither it nor in its `uses`",
+                ex.name
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What rustc accepts as a type's name: no keyword, no lone `_`.
+fn is_rust_identifier(s: &str) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
+        "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move",
+        "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+        "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do",
+        "final", "gen", "macro", "override", "priv", "try", "typeof", "unsized", "virtual",
+        "yield",
+    ];
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && s != "_"
+        && !KEYWORDS.contains(&s)
 }
 
 fn is_identifier(s: &str) -> bool {
@@ -274,6 +381,80 @@ hint = "Multiply."
                 err.to_string().contains("not an exercise listed before it"),
                 "{err}"
             );
+        }
+    }
+
+    /// `ONE`, then a second exercise using it, with `heap`.
+    fn with_heap(heap: &str) -> String {
+        let second = ONE.replace("\"units\"", "\"heapy\"");
+        format!("{ONE}{second}uses = [\"units\"]\nheap = {heap}\n")
+    }
+
+    #[test]
+    fn a_heap_names_its_layer_its_type_and_where_its_layers_come_from() {
+        let text = with_heap(r#"{ provides = "storage", type = "MyHeap", sizes = ["units"] }"#);
+        let r = Registry::parse(&text, Path::new("x.toml")).unwrap();
+        assert_eq!(
+            r.exercises[1].heap,
+            Some(HeapPart {
+                provides: Layer::Storage,
+                type_name: "MyHeap".into(),
+                sizes: vec!["units".into()],
+                collector: vec![],
+            })
+        );
+        assert_eq!(r.exercises[0].heap, None);
+        let text = with_heap(r#"{ provides = "allocator", type = "Pools" }"#);
+        let r = Registry::parse(&text, Path::new("x.toml")).unwrap();
+        assert_eq!(
+            r.exercises[1].heap.as_ref().unwrap().provides,
+            Layer::Allocator
+        );
+    }
+
+    #[test]
+    fn a_bad_heap_declaration_is_one_line_at_its_entry() {
+        for (heap, expected) in [
+            (
+                r#"{ provides = "pool", type = "P" }"#,
+                r#"`provides = "pool"` is no layer: use "storage""#,
+            ),
+            (
+                r#"{ provides = "collector", type = "C" }"#,
+                "`provides = \"collector\"` is reserved",
+            ),
+            (
+                r#"{ provides = "storage", type = "my-heap" }"#,
+                "heap type `my-heap` of `heapy` is not a Rust identifier",
+            ),
+            (
+                r#"{ provides = "storage", type = "impl" }"#,
+                "heap type `impl` of `heapy` is not a Rust identifier",
+            ),
+            (
+                r#"{ provides = "storage", type = "H", sizes = ["nope"] }"#,
+                "takes its heap's sizes from `nope`, which is neither it nor in its `uses`",
+            ),
+            (
+                r#"{ provides = "allocator", type = "A", collector = ["units"] }"#,
+                "runs in the reference heap with its collector: drop `collector`",
+            ),
+            (r#"{ provides = "storage" }"#, "missing field `type`"),
+            (
+                r#"{ provides = "storage", type = "H", colour = "red" }"#,
+                "unknown field `colour`",
+            ),
+        ] {
+            let text = with_heap(heap);
+            let err = Registry::parse(&text, Path::new("x.toml")).unwrap_err();
+            let message = err.to_string();
+            assert!(message.contains(expected), "{heap}: {message}");
+            assert_eq!(message.lines().count(), 1, "{message}");
+            let UserError::MalformedRegistry { line, .. } = err else {
+                panic!("{heap}: {err:?}");
+            };
+            // The second entry's header, or the `heap` line itself.
+            assert!([9, 16].contains(&line), "{heap}: line {line}");
         }
     }
 

@@ -121,6 +121,11 @@ impl Workspace {
         self.root.join("runner/python")
     }
 
+    /// The reference heap's crate, which runs a learner's allocator.
+    pub fn heap_crate(&self) -> PathBuf {
+        self.root.join("runner/heap")
+    }
+
     pub fn book_src(&self) -> PathBuf {
         self.root.join("book/src")
     }

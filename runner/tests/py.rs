@@ -353,6 +353,167 @@ fn yours_heap_that_does_not_compile_says_so() {
     assert!(out.stdout.is_empty(), "{}", out.stdout);
 }
 
+/// A second storage heap, later in the course than refcount_heap: the
+/// solution's heap again, in a chapter of its own, built on the same
+/// Part II exercises.
+fn add_a_later_heap(sb: &common::Sandbox) {
+    let heap =
+        std::fs::read_to_string(sb.root.join("solutions/07_counting/refcount_heap.rs")).unwrap();
+    sb.write("exercises/99_later/later_heap.rs", &heap);
+    sb.add_to_registry(
+        "name = \"later_heap\"\npart = \"V\"\nchapter = \"99_later\"\nbook = \"introduction.md\"\nhint = \"h\"\n\
+         uses = [\"getsizeof\", \"list_growth\"]\n\
+         heap = { provides = \"storage\", type = \"RefcountHeap\", sizes = [\"getsizeof\", \"list_growth\"] }\n",
+    );
+}
+
+const REFCOUNT_HEAP_LAYERS: &str = "note: your heap: storage from refcount_heap (exercises/07_counting/refcount_heap.rs), sizes from getsizeof + list_growth; collector: none yet (cycles are never freed)\n";
+
+#[test]
+fn yours_heap_is_the_last_heap_passed_and_names_the_layers_it_took() {
+    let sb = common::Sandbox::new();
+    for name in ["getsizeof", "list_growth", "refcount_heap"] {
+        sb.solve(name);
+    }
+    add_a_later_heap(&sb);
+    sb.write("prog.py", "print(1)\n");
+
+    // Nothing passed: the first heap, every piece unfinished by the
+    // progress file; without --heap, the reference heap without a word.
+    let out = sb.memlings(&["py", "prog.py", "--heap", "yours"]);
+    out.assert_code(0);
+    assert_eq!(out.stdout, "1\n");
+    out.assert_stderr_has(REFCOUNT_HEAP_LAYERS);
+    out.assert_stderr_has("note: not finished yet: refcount_heap (its check has not passed), getsizeof (its check has not passed) and list_growth (its check has not passed);");
+    let out = sb.memlings(&["py", "prog.py"]);
+    out.assert_code(0);
+    assert_eq!(out.stderr, "");
+
+    // Part III passed: its heap, by default too.
+    sb.set_done(&["getsizeof", "list_growth", "refcount_heap"]);
+    let out = sb.memlings(&["py", "prog.py"]);
+    out.assert_code(0);
+    assert_eq!(
+        out.stderr,
+        format!("note: running on your heap (refcount_heap); --heap reference for the reference heap\n{REFCOUNT_HEAP_LAYERS}")
+    );
+
+    // A later heap passed: that one, whatever came before it.
+    for done in [
+        &["getsizeof", "list_growth", "refcount_heap", "later_heap"][..],
+        &["later_heap"],
+    ] {
+        sb.set_done(done);
+        let out = sb.memlings(&["py", "prog.py", "--heap", "yours"]);
+        out.assert_code(0);
+        assert_eq!(out.stdout, "1\n");
+        out.assert_stderr_has("note: your heap: storage from later_heap (exercises/99_later/later_heap.rs), sizes from getsizeof + list_growth; collector: none yet (cycles are never freed)\n");
+        assert_eq!(
+            out.stderr.contains("not finished yet: getsizeof"),
+            done.len() == 1,
+            "{}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn a_heap_of_no_known_layer_is_refused_in_one_line() {
+    let sb = common::Sandbox::new();
+    let path = sb.root.join("runner/exercises.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let changed = text.replacen("provides = \"storage\"", "provides = \"pool\"", 1);
+    assert_ne!(text, changed, "the registry declares a storage heap");
+    std::fs::write(&path, &changed).unwrap();
+    sb.write("prog.py", "print(1)\n");
+    let line = changed
+        .lines()
+        .position(|l| l.contains("provides = \"pool\""))
+        .unwrap()
+        + 1;
+    let expected = format!(
+        "error: {}:{line}: the exercise registry is malformed: `provides = \"pool\"` is no layer: use \"storage\" (a memlings_python::Heap) or \"allocator\" (a memlings_python::Allocator)",
+        path.display()
+    );
+    // `verify` loads the registry before it builds anything.
+    for args in [&["py", "prog.py", "--heap", "yours"][..], &["verify"]] {
+        let out = sb.memlings(args);
+        out.assert_code(2);
+        out.assert_stderr_line(&expected);
+    }
+}
+
+/// An allocator over `std::alloc`, counting what it hands out.
+const SYSTEM_BLOCKS: &str = r#"use std::alloc::{alloc, dealloc, realloc, Layout};
+use std::ptr::NonNull;
+
+use memlings_python::heap::ALIGNMENT;
+use memlings_python::{Allocator, AllocatorStats, Block};
+
+#[derive(Debug, Default)]
+pub struct SystemBlocks {
+    stats: AllocatorStats,
+}
+
+/// `malloc(0)` still gets a block: ask for one byte at least.
+fn layout(size: usize) -> Layout {
+    Layout::from_size_align(size.max(1), ALIGNMENT).expect("a small size")
+}
+
+impl Allocator for SystemBlocks {
+    fn allocate(&mut self, size: usize) -> Option<Block> {
+        // SAFETY: the layout is never zero-sized.
+        let addr = NonNull::new(unsafe { alloc(layout(size)) })?;
+        self.stats.blocks += 1;
+        self.stats.bytes += size;
+        Some(Block { addr, size })
+    }
+
+    fn reallocate(&mut self, block: Block, size: usize) -> Option<Block> {
+        // SAFETY: `block` came from this allocator with `layout(block.size)`.
+        let addr = unsafe { realloc(block.addr.as_ptr(), layout(block.size), size.max(1)) };
+        let addr = NonNull::new(addr)?;
+        self.stats.bytes = self.stats.bytes - block.size + size;
+        Some(Block { addr, size })
+    }
+
+    fn free(&mut self, block: Block) {
+        // SAFETY: as in `reallocate`; the block is not used again.
+        unsafe { dealloc(block.addr.as_ptr(), layout(block.size)) };
+        self.stats.blocks -= 1;
+        self.stats.bytes -= block.size;
+    }
+
+    fn stats(&self) -> AllocatorStats {
+        self.stats
+    }
+}
+
+fn main() {}
+"#;
+
+#[test]
+#[ignore = "needs ReferenceHeap<A> from the alloc branch"]
+fn an_allocator_runs_inside_the_reference_heap() {
+    let sb = common::Sandbox::new();
+    sb.write("exercises/99_alloc/system_blocks.rs", SYSTEM_BLOCKS);
+    sb.add_to_registry(
+        "name = \"system_blocks\"\npart = \"V\"\nchapter = \"99_alloc\"\nbook = \"introduction.md\"\nhint = \"h\"\n\
+         heap = { provides = \"allocator\", type = \"SystemBlocks\" }\n",
+    );
+    sb.set_done(&["system_blocks"]);
+    sb.write("prog.py", CYCLE_FREE);
+    let reference = sb.memlings(&["py", "prog.py", "--heap", "reference"]);
+    reference.assert_code(0);
+    let out = sb.memlings(&["py", "prog.py", "--heap", "yours"]);
+    out.assert_code(0);
+    assert_eq!(out.stdout, reference.stdout);
+    assert_eq!(
+        out.stderr,
+        "note: your heap: allocator from system_blocks (exercises/99_alloc/system_blocks.rs); storage, collector, sizes: the reference heap's\n"
+    );
+}
+
 #[test]
 fn compare_counts_one_line_in_the_singular() {
     if !python3_available() {

@@ -56,8 +56,9 @@ impl RefcountHeap {
     }
 
     // ANCHOR: dealloc
-    /// The count of `id` just reached zero: finalize, then free, then let go
-    /// of what it held (which may free more).
+    /// The count of `id` just reached zero: finalize, then clear its weak
+    /// references, then free, then let go of what it held (which may free
+    /// more).
     fn dealloc<R: Runtime<Self>>(&mut self, id: ObjId, rt: &mut R) {
         if self.has_finalizer(id) && !self.slot(id).finalized {
             // __del__ runs on a live object: give it a reference for the
@@ -158,8 +159,10 @@ impl Heap for RefcountHeap {
 // ---------------------------------------------------------------------------
 
 impl RefcountHeap {
-    /// Weak references to a dying object go dead (`target = None`). Their
-    /// callbacks are Part IV's business (the finalizers chapter).
+    /// Weak references to a dying object go dead (`target = None`). Call it
+    /// in `dealloc` once the object is sure to die: after `__del__` did not
+    /// resurrect it, before its slot is freed. Their callbacks are Part IV's
+    /// business (the finalizers chapter).
     fn clear_weakrefs(&mut self, id: ObjId) {
         for slot in self.slots.iter_mut().flatten() {
             if let Object::WeakRef(weak) = &mut slot.object {

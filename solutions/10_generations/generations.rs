@@ -4,13 +4,15 @@
 
 use std::collections::BTreeSet;
 
-/// An object's identity, like `id()` in Python.
-pub type Id = usize;
+// ANCHOR: types
+/// An object's identity, which `id()` shows in Python. Here it is the
+/// interpreter's handle, the one `memlings py` runs programs with, so a
+/// collector written against it can drive a real heap.
+pub use memlings_python::ObjId;
 
 /// CPython 3.11 has three generations (`NUM_GENERATIONS`).
 pub const GENERATIONS: usize = 3;
 
-// ANCHOR: types
 /// One generation's line of `gc.get_stats()`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct GenStats {
@@ -29,7 +31,7 @@ pub struct Collection {
     /// 0..=generation.
     pub examined: usize,
     /// The unreachable objects it found and freed, in increasing order.
-    pub freed: Vec<Id>,
+    pub freed: Vec<ObjId>,
     /// How many survivors moved up into generation + 1 (0 when the oldest
     /// generation was collected: its survivors stay where they are).
     pub promoted: usize,
@@ -40,9 +42,9 @@ pub struct Collection {
 #[derive(Clone, Debug, Default)]
 pub struct Gc {
     /// The tracked objects of each generation (`gc.get_objects(i)`).
-    pub generations: [BTreeSet<Id>; GENERATIONS],
+    pub generations: [BTreeSet<ObjId>; GENERATIONS],
     /// The permanent generation of `gc.freeze()`: tracked, never examined.
-    pub permanent: BTreeSet<Id>,
+    pub permanent: BTreeSet<ObjId>,
     /// `gc.get_count()`: for generation 0, allocations minus deallocations
     /// of GC objects since the last collection; for 1 and 2, collections
     /// of the generation below since this one was last collected.
@@ -60,7 +62,7 @@ pub struct Gc {
     pub stats: [GenStats; GENERATIONS],
     /// Cycles the program has let go of, each still waiting for a
     /// collection that examines all of its members.
-    pub dropped_cycles: Vec<Vec<Id>>,
+    pub dropped_cycles: Vec<Vec<ObjId>>,
 }
 // ANCHOR_END: types
 
@@ -78,7 +80,7 @@ impl Gc {
     /// The program dropped its last reference into `members`, a reference
     /// cycle. Reference counting cannot free them: they stay where they are
     /// until a collection examines every one of them.
-    pub fn drop_cycle(&mut self, members: &[Id]) {
+    pub fn drop_cycle(&mut self, members: &[ObjId]) {
         self.dropped_cycles.push(members.to_vec());
     }
 
@@ -121,7 +123,7 @@ impl Gc {
     /// A new GC object `id` (`_PyObject_GC_Link`, then tracking). In 3.11
     /// the collection runs right here, inside the allocation, before the
     /// new object joins generation 0.
-    pub fn alloc(&mut self, id: Id) -> Option<Collection> {
+    pub fn alloc(&mut self, id: ObjId) -> Option<Collection> {
         self.count[0] += 1;
         let due = self.count[0] > self.threshold[0] && self.enabled && self.threshold[0] != 0;
         let collection = if due {
@@ -135,7 +137,7 @@ impl Gc {
 
     /// Reference counting freed `id` (`PyObject_GC_Del`): one GC object
     /// fewer, whichever generation it was in.
-    pub fn free(&mut self, id: Id) {
+    pub fn free(&mut self, id: ObjId) {
         for generation in &mut self.generations {
             generation.remove(&id);
         }
@@ -224,7 +226,7 @@ fn main() {
     // `cargo run -p memlings-solutions --bin generations`
     let mut gc = Gc::new();
     for id in 0..2_100 {
-        if let Some(c) = gc.alloc(id) {
+        if let Some(c) = gc.alloc(ObjId(id)) {
             println!("allocating {id}: {c:?}, count {:?}", gc.count);
         }
     }

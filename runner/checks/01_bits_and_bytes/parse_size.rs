@@ -1,6 +1,9 @@
 //! Check for `parse_size`: the accepted grammar, one input per error rule
-//! and the order of the rules, and what becomes of the texts `human_size`
-//! prints when they are read back.
+//! and the order of the rules, fractions of the largest units (where an f64
+//! is no longer exact: a parser that multiplies the fraction in f64 and
+//! rejects only a nonzero `fract()` takes "0.1 EiB" as whole bytes and reads
+//! "1.017 EB" two bytes too many), and what becomes of the texts
+//! `human_size` prints when they are read back.
 
 use crate::exercise::parse_size;
 use crate::harness::{show, Case};
@@ -8,6 +11,7 @@ use crate::harness::{show, Case};
 pub const CASES: &[Case] = &[
     ("parse_accepted", parse_accepted),
     ("parse_errors", parse_errors),
+    ("exact_fractions", exact_fractions),
     ("round_trips", round_trips),
 ];
 
@@ -78,6 +82,27 @@ fn parse_errors() -> String {
         "18.5 EB",
         "16 EiB",
     ])
+}
+
+/// Above 2^53 bytes an f64 has gaps between whole numbers, so its `fract()`
+/// says nothing: 0.1 EiB is 115292150460684697.6 bytes, but 0.1 * 2^60 in
+/// f64 is 115292150460684704.0. Only integer arithmetic on the digits gets
+/// these rows right.
+fn exact_fractions() -> String {
+    let mut out = String::from(
+        "fractions of EB and EiB, beyond what an f64 holds exactly (2^53)\n\
+         whole bytes, to the last byte:\n",
+    );
+    out += &parse_rows(&[
+        "1.017 EB",
+        "0.999999999999999999 EB",
+        "0.000000000000000001 EB",
+        "0.123456789 EB",
+        "0.25 EiB",
+    ]);
+    out += "not whole bytes, although an f64 of them has no fraction:\n";
+    out += &parse_rows(&["0.1 EiB", "0.001 EiB", "15.999999999999999999 EiB"]);
+    out
 }
 
 /// Sizes as the `human_size` exercise prints them, read back. The texts are

@@ -7,6 +7,9 @@
 //! The traces print ids and values side by side, so a `LOAD_CONST` that makes
 //! a new object, a `LOAD_NAME` that copies one, a `BUILD_LIST` in the wrong
 //! order or swapped `BINARY_OP` operands all show up as different lines.
+//! `x = []` runs `BUILD_LIST 0` on an empty stack, which must make an empty
+//! list, not a stack underflow, and `[x, []]` runs it with `x` below, which
+//! it must leave where it is.
 
 use crate::exercise::{
     binary_op, Code, EvalError, Frame, Heap, Instr, Machine, ObjId, Object, Op, Step,
@@ -19,6 +22,7 @@ pub const CASES: &[Case] = &[
     ("assign_and_add", assign_and_add),
     ("rebinding", rebinding),
     ("lists_hold_references", lists_hold_references),
+    ("empty_lists", empty_lists),
     ("run_and_errors", run_and_errors),
 ];
 
@@ -303,6 +307,28 @@ fn lists_hold_references() -> String {
                 BinaryOp(Op::Add),
                 PopTop,
                 LoadConst(2),
+                ReturnValue,
+            ],
+        },
+    )
+}
+
+/// `BUILD_LIST 0` pops nothing: on an empty stack it is no underflow, and
+/// on a stack with `x` on it, it leaves `x` for the next `BUILD_LIST`.
+fn empty_lists() -> String {
+    trace(
+        "x = []\ny = [x, []]",
+        Code {
+            consts: vec![Object::None],
+            names: vec!["x", "y"],
+            instrs: vec![
+                BuildList(0),
+                StoreName(0),
+                LoadName(0),
+                BuildList(0),
+                BuildList(2),
+                StoreName(1),
+                LoadConst(0),
                 ReturnValue,
             ],
         },

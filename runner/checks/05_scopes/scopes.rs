@@ -4,7 +4,9 @@
 //! at return and a returned local lives on in the caller; lookup is locals
 //! then globals, never the caller's locals; a local shadows a global;
 //! recursion gives every call its own locals; a discarded result is freed;
-//! errors change nothing.
+//! a frame's locals are released in the order they were bound (seen in
+//! which freed slot the next objects reuse: releasing them in reverse hands
+//! out the slots the other way round); errors change nothing.
 //!
 //! Each trace starts with the Python it models; a `print(x)` there is a
 //! "look up x" step in the trace. Where Python would raise, the trace shows
@@ -15,6 +17,7 @@ use crate::harness::{attempt, Case};
 
 pub const CASES: &[Case] = &[
     ("locals_die_at_return", locals_die_at_return),
+    ("locals_released_in_order", locals_released_in_order),
     ("arguments_are_references", arguments_are_references),
     ("lookup_order", lookup_order),
     ("recursion", recursion),
@@ -154,6 +157,25 @@ fn locals_die_at_return() -> String {
             Assign("scratch", text("scratch")),
             Assign("kept", text("kept")),
             Return(Some("kept"), None),
+        ],
+    )
+}
+
+/// Two locals die at one return. `first` is released first, so `second`'s
+/// slot is the most recently freed one, and the next new object takes it.
+fn locals_released_in_order() -> String {
+    trace(
+        "def f():\n    first = 'first'\n    second = 'second'\n    return\n\
+         f()        # releases first, then second\n\
+         x = 'x'    # reuses the slot freed last: second's\n\
+         y = 'y'    # then first's",
+        &[
+            Call("f", &[]),
+            Assign("first", text("first")),
+            Assign("second", text("second")),
+            Return(None, None),
+            Assign("x", text("x")),
+            Assign("y", text("y")),
         ],
     )
 }

@@ -3,10 +3,15 @@
 //! boundary, strs at each width boundary (ASCII, latin-1, UCS-2, UCS-4),
 //! containers by length or capacity, dicts of both kinds of table as they
 //! grow (through the provided `DictKeys`), sets, instances with and without
-//! `__slots__`.
+//! `__slots__`; and dicts at each width boundary of the index array (1 byte
+//! per slot up to 128 slots, 2 up to 32768, 4 up to 2^31, 8 from 2^32), so
+//! a 2-byte index that stops short of 0xFFFF, or a missing 8-byte one, fails.
 //!
 //! Every line is `python expression   shape -> size`, and each size was
-//! measured with `sys.getsizeof` on CPython 3.11.7.
+//! measured with `sys.getsizeof` on CPython 3.11.7, except the dicts of 2^31
+//! and 2^32 slots (tens of gigabytes): their sizes follow from
+//! `new_keys_object` in CPython 3.11's Objects/dictobject.c, whose index is
+//! 8 bytes a slot once `log2_size >= 32` on a 64-bit build.
 
 use crate::exercise::{getsizeof, DictKeys, Shape};
 use crate::harness::{show, Case};
@@ -18,6 +23,7 @@ pub const CASES: &[Case] = &[
     ("sequences", sequences),
     ("dicts_and_sets", dicts_and_sets),
     ("dict_growth", dict_growth),
+    ("dict_index_widths", dict_index_widths),
 ];
 
 fn rows(rows: &[(&str, Shape)]) -> String {
@@ -188,5 +194,51 @@ fn dict_growth() -> String {
     );
     keys.insert(1, false);
     out += &format!("  then d[1] = 1    {}\n", show(|| getsizeof(&keys.shape())));
+    out
+}
+
+/// The last and first table of each index width. The number of keys is the
+/// fewest that, inserted one at a time into `{}`, grow the table to that
+/// many slots.
+fn dict_index_widths() -> String {
+    let mut out = String::from(
+        "the index array: 1 byte a slot up to 128 slots, 2 bytes up to 32768,\n\
+         4 bytes up to 2^31, 8 bytes from 2^32\n",
+    );
+    for (width, rows_of_width) in [
+        (
+            "1-byte index, last",
+            &[
+                ("43 int keys", dict(128, false)),
+                ("43 str keys", dict(128, true)),
+            ][..],
+        ),
+        (
+            "2-byte index, first and last",
+            &[
+                ("86 int keys", dict(256, false)),
+                ("10923 int keys", dict(32768, false)),
+                ("10923 str keys", dict(32768, true)),
+            ][..],
+        ),
+        (
+            "4-byte index, first and last",
+            &[
+                ("21846 int keys", dict(65536, false)),
+                ("21846 str keys", dict(65536, true)),
+                ("715827883 int keys", dict(1 << 31, false)),
+            ][..],
+        ),
+        (
+            "8-byte index, first",
+            &[
+                ("1431655766 int keys", dict(1 << 32, false)),
+                ("1431655766 str keys", dict(1 << 32, true)),
+            ][..],
+        ),
+    ] {
+        out += &format!("{width}:\n");
+        out += &rows(rows_of_width);
+    }
     out
 }

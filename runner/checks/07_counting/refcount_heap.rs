@@ -4,10 +4,21 @@
 //! interpreter. The programs have no cycles, so reference counting alone
 //! gives CPython's answers: the expected output of each one is what python3
 //! 3.11.7 prints.
+//!
+//! `weakrefs_cleared_at_death` and two programs use weak references, for the
+//! two ways to get `clear_weakrefs` wrong: never calling it leaves a weakref
+//! pointing at a freed slot (the next object there would answer for the
+//! dead one; the interpreter stops with "not alive"), and calling it before
+//! `__del__` kills the weakref of an object `__del__` resurrects, which
+//! CPython keeps working (`subtype_dealloc` clears weakrefs only once the
+//! finalizer has not resurrected the object). `freed_slots_are_reused` also holds
+//! `live_objects` to index order, which `--trace` and `--dot` rely on.
 
 use std::collections::BTreeMap;
 
-use memlings_python::{Class, Dict, Heap, Instance, List, ObjId, Object, Options, Runtime};
+use memlings_python::{
+    Class, Dict, Heap, Instance, List, ObjId, Object, Options, Runtime, WeakRef,
+};
 
 use crate::exercise::RefcountHeap;
 use crate::harness::{attempt, show, Case};
@@ -17,19 +28,27 @@ pub const CASES: &[Case] = &[
     ("freed_slots_are_reused", freed_slots_are_reused),
     ("cascade_order", cascade_order),
     ("finalizer_and_resurrection", finalizer_and_resurrection),
+    ("weakrefs_cleared_at_death", weakrefs_cleared_at_death),
     ("python_aliasing", python_aliasing),
     ("python_del_order", python_del_order),
     ("python_resurrection", python_resurrection),
+    ("python_weakrefs_go_dead", python_weakrefs_go_dead),
+    (
+        "python_weakref_survives_resurrection",
+        python_weakref_survives_resurrection,
+    ),
 ];
 
 /// A runtime that writes down every call the heap makes, by label. With
 /// `keep_alive` set, `__del__` stores the object into that list (it is
-/// resurrected, as `saved.append(self)` does).
+/// resurrected, as `saved.append(self)` does). With `watch` set, `__del__`
+/// also says where that weak reference points while it runs.
 #[derive(Default)]
 struct Recorder {
     labels: BTreeMap<ObjId, String>,
     log: Vec<String>,
     keep_alive: Option<ObjId>,
+    watch: Option<ObjId>,
 }
 
 impl Recorder {
@@ -48,6 +67,11 @@ impl Runtime<RefcountHeap> for Recorder {
             "  __del__ of {} (refcount {count})",
             self.name(obj)
         ));
+        if let Some(weak) = self.watch {
+            let points = weak_target(heap, &self.labels, weak);
+            self.log
+                .push(format!("    its weakref, during __del__: {points}"));
+        }
         if let Some(list) = self.keep_alive {
             heap.incref(obj);
             if let Object::List(l) = heap.get_mut(list) {
@@ -58,6 +82,27 @@ impl Runtime<RefcountHeap> for Recorder {
 
     fn weakref_callback(&mut self, _heap: &mut RefcountHeap, _callback: ObjId, _weakref: ObjId) {
         self.log.push("  weakref callback".into());
+    }
+}
+
+/// Where the weak reference `weak` points: at a live object (by label), at
+/// nothing (cleared), or at a slot that was freed under it.
+fn weak_target(heap: &RefcountHeap, labels: &BTreeMap<ObjId, String>, weak: ObjId) -> String {
+    let target = attempt(|| match heap.get(weak) {
+        Object::WeakRef(w) => Ok(w.target),
+        other => Err(format!("not a weakref but {other:?}")),
+    });
+    match target {
+        Ok(Ok(None)) => "dead (target None)".to_string(),
+        Ok(Ok(Some(id))) => {
+            let alive = attempt(|| heap.live_objects().contains(&id)).unwrap_or(false);
+            match labels.get(&id) {
+                Some(label) if alive => format!("-> {label}"),
+                _ => format!("-> #{}, a freed slot: the weakref was not cleared", id.0),
+            }
+        }
+        Ok(Err(e)) => e,
+        Err(e) => format!("panicked: {e}"),
     }
 }
 
@@ -152,6 +197,21 @@ impl World {
     fn count(&self, id: ObjId) -> String {
         show(|| self.heap.refcount(id))
     }
+
+    /// `weakref.ref(target)`, with no callback.
+    fn weakref(&mut self, label: &str, target: ObjId) -> ObjId {
+        self.alloc(
+            label,
+            Object::WeakRef(WeakRef {
+                target: Some(target),
+                callback: None,
+            }),
+        )
+    }
+
+    fn weak(&self, weak: ObjId) -> String {
+        weak_target(&self.heap, &self.rt.labels, weak)
+    }
 }
 
 fn counts_step_by_step() -> String {
@@ -212,6 +272,10 @@ fn freed_slots_are_reused() -> String {
     );
     let f = w.text("f");
     out += &format!("f allocated in a new slot: {}\n", ![a, d, e].contains(&f));
+    out += &format!(
+        "live_objects() in index order (ids increasing): {}\n",
+        show(|| w.heap.live_objects().windows(2).all(|p| p[0].0 < p[1].0))
+    );
     out
 }
 
@@ -280,6 +344,66 @@ fn finalizer_and_resurrection() -> String {
     });
     out += &w.decref(p);
     out += &w.take_log();
+    out += &format!("alive: {}\n", w.alive());
+    out
+}
+
+/// `clear_weakrefs` belongs after `__del__` and before the object lets go
+/// of what it holds: a weakref must not outlive its target's slot, but
+/// `__del__` still sees it alive, and if `__del__` resurrects the object it
+/// keeps working; the `__del__` of something the object held sees it dead.
+fn weakrefs_cleared_at_death() -> String {
+    let mut w = World::new();
+    let mut out = String::new();
+    let plain = w.class("Plain", false);
+    let b = w.instance("b", plain);
+    let wb = w.weakref("wb", b);
+    out += &format!("wb = weakref.ref(b)       wb {}\n", w.weak(wb));
+    out += "decref(b):\n";
+    out += &w.decref(b);
+    out += &w.take_log();
+    out += &format!("b is freed                wb {}\n", w.weak(wb));
+
+    let phoenix = w.class("Phoenix", true);
+    let saved = w.list("saved", &[]);
+    let p = w.instance("p", phoenix);
+    let wp = w.weakref("wp", p);
+    w.rt.keep_alive = Some(saved);
+    w.rt.watch = Some(wp);
+    out += "__del__ stores p into `saved`; wp = weakref.ref(p)\n";
+    out += "decref(p):\n";
+    out += &w.decref(p);
+    out += &w.take_log();
+    out += &format!("p is resurrected          wp {}\n", w.weak(wp));
+    w.rt.keep_alive = None;
+    out += "saved.clear(), then decref(p): __del__ ran once already\n";
+    let _ = attempt(|| {
+        if let Object::List(l) = w.heap.get_mut(saved) {
+            l.items.clear();
+        }
+    });
+    out += &w.decref(p);
+    out += &w.take_log();
+    out += &format!("p is freed                wp {}\n", w.weak(wp));
+
+    let noisy = w.class("Noisy", true);
+    let child = w.instance("child", noisy);
+    w.heap.incref(plain);
+    let parent = w.alloc(
+        "parent",
+        Object::Instance(Instance {
+            class: plain,
+            attrs: vec![("child".into(), child)],
+            dict: None,
+        }),
+    );
+    let wparent = w.weakref("wparent", parent);
+    w.rt.watch = Some(wparent);
+    out += "parent.child = child (a Noisy); wparent = weakref.ref(parent)\n";
+    out += "decref(parent): the child dies with it\n";
+    out += &w.decref(parent);
+    out += &w.take_log();
+    out += &format!("parent is freed           wparent {}\n", w.weak(wparent));
     out += &format!("alive: {}\n", w.alive());
     out
 }
@@ -363,5 +487,60 @@ del p
 print(len(saved), sys.getrefcount(saved[0]))
 saved.clear()
 print('cleared')
+")
+}
+
+/// A weak reference must go dead when its target is freed: if it kept the
+/// id, `c`, which may take the freed slot, would answer for `b`. And it is
+/// dead before the target lets go of what it holds, so the `__del__` of a
+/// child sees no parent.
+fn python_weakrefs_go_dead() -> String {
+    run("import weakref
+class Box:
+    pass
+
+b = Box()
+w = weakref.ref(b)
+print(w() is b)
+del b
+c = Box()
+print(w() is None, w() is c)
+d = [Box(), Box()]
+w0 = weakref.ref(d[0])
+w1 = weakref.ref(d[1])
+d.pop()
+print(w0() is d[0], w1() is None)
+del d
+print(w0() is None, w1() is None)
+
+class Child:
+    def __del__(self):
+        print('the child sees its parent as', wparent())
+
+parent = Box()
+parent.child = Child()
+wparent = weakref.ref(parent)
+del parent
+print('end')
+")
+}
+
+/// `__del__` runs before the weak references are cleared, and one that
+/// resurrects its object keeps them working; they go dead only when the
+/// object really dies.
+fn python_weakref_survives_resurrection() -> String {
+    run("import weakref
+saved = []
+class Phoenix:
+    def __del__(self):
+        print('in __del__, weakref alive:', w() is self)
+        saved.append(self)
+
+p = Phoenix()
+w = weakref.ref(p)
+del p
+print('after del, weakref alive:', w() is saved[0])
+saved.clear()
+print('after clear:', w())
 ")
 }

@@ -7,9 +7,11 @@
 //! the harness's `OomReport`), so no debug hook is needed in `MyRc`: every
 //! value the check puts in a `MyRc` is aligned to 64 bytes, so the box
 //! holding it is the only allocation with that alignment. Freed boxes are
-//! never handed out again (nor changed), so a box freed twice is seen and
-//! reported instead of crashing the run, and a use after free reads what
-//! was there instead of whatever came next.
+//! never handed out again, so a box freed twice is seen and reported
+//! instead of crashing the run. They are overwritten with a poison byte, so
+//! a use after free reads poison, not what was there: a value dropped after
+//! its box was freed (freeing the box first, say) has lost the canary every
+//! node carries, and shows as a USE AFTER FREE instead of passing.
 //!
 //! Every handle is kept in a `ManuallyDrop` and dropped by an explicit step:
 //! if a step panics, the handles still alive are leaked, never dropped while
@@ -36,6 +38,9 @@ pub const CASES: &[Case] = &[
 
 const BOX_ALIGN: usize = 64;
 const QUARANTINE: usize = 1024;
+/// What a freed box is filled with. A canary of these bytes is not
+/// [`CANARY`], and a `char` of them is no char at all.
+const POISON: u8 = 0xDD;
 
 static MADE: AtomicUsize = AtomicUsize::new(0);
 static FREED: AtomicUsize = AtomicUsize::new(0);
@@ -72,6 +77,9 @@ unsafe impl GlobalAlloc for Watch {
             return;
         }
         // The block is kept, never returned to the system: a few boxes a run.
+        // Poisoned, so that what reads it after this shows it.
+        // Safety: the block is `layout.size()` bytes and ours from now on.
+        unsafe { std::ptr::write_bytes(ptr, POISON, layout.size()) };
         FREED.fetch_add(1, Relaxed);
         let slot = FREED_LEN.fetch_add(1, Relaxed);
         if slot < QUARANTINE {
@@ -120,26 +128,35 @@ enum Link {
     Weak(MyWeak<Node>),
 }
 
+/// Every live node carries this; a node in a freed (poisoned) box does not.
+const CANARY: u64 = 0x6D79_5F72_635F_6F6B;
+
 #[repr(align(64))]
 struct Node {
+    canary: u64,
     name: char,
     link: RefCell<Link>,
 }
 
+/// What a node dropped from a freed box logs instead of its name.
+const FROM_FREED_BOX: char = '?';
+
 impl Drop for Node {
     fn drop(&mut self) {
-        // Only a node read from garbage has another name.
-        let name = if self.name.is_ascii_uppercase() {
-            self.name
-        } else {
-            '?'
-        };
-        DROPPED.with(|d| d.borrow_mut().push(name));
+        if self.canary != CANARY || !self.name.is_ascii_uppercase() {
+            // Read from a freed box: its link is poison too, so it is moved
+            // out and forgotten, never followed.
+            std::mem::forget(std::mem::replace(self.link.get_mut(), Link::Nothing));
+            DROPPED.with(|d| d.borrow_mut().push(FROM_FREED_BOX));
+            return;
+        }
+        DROPPED.with(|d| d.borrow_mut().push(self.name));
     }
 }
 
 fn node(name: char) -> Node {
     Node {
+        canary: CANARY,
         name,
         link: RefCell::new(Link::Nothing),
     }
@@ -158,7 +175,13 @@ fn dropped() -> Vec<char> {
 /// What a step did, in the order it must happen: values dropped, then
 /// boxes allocated or freed.
 fn events(dropped: &[char], boxes: Boxes) -> String {
-    let mut out: Vec<String> = dropped.iter().map(|c| format!("{c} dropped")).collect();
+    let mut out: Vec<String> = dropped
+        .iter()
+        .map(|&c| match c {
+            FROM_FREED_BOX => "USE AFTER FREE (a value dropped from a freed box)".to_string(),
+            c => format!("{c} dropped"),
+        })
+        .collect();
     let plural = |n: usize, what: &str| match n {
         0 => None,
         1 => Some(format!("box {what}")),

@@ -54,13 +54,13 @@ fn ids(graph: &Graph) -> BTreeMap<&'static str, ObjId> {
     let inside = graph
         .objects
         .iter()
-        .enumerate()
-        .map(|(i, o)| (o.0, ObjId(40 - 3 * i)));
+        .zip(0..)
+        .map(|(o, i)| (o.0, ObjId(40 - 3 * i)));
     let outside = graph
         .outside
         .iter()
-        .enumerate()
-        .map(|(i, o)| (o.0, ObjId(90 + i)));
+        .zip(0..)
+        .map(|(o, i)| (o.0, ObjId(90 + i)));
     inside.chain(outside).collect()
 }
 

@@ -6,7 +6,7 @@
 //! with promotion and a cycle that reaches into an older generation,
 //! `set_threshold(0)`, `disable`/`enable`, `free`, and `freeze`.
 
-use crate::exercise::{Collection, Gc, Id, GENERATIONS};
+use crate::exercise::{Collection, Gc, ObjId, GENERATIONS};
 use crate::harness::{attempt, show_display, Case};
 
 pub const CASES: &[Case] = &[
@@ -20,7 +20,7 @@ pub const CASES: &[Case] = &[
 ];
 
 /// Objects the interpreter itself keeps: ids far from the program's.
-const STARTUP: Id = 1_000_000_000;
+const STARTUP: u32 = 1_000_000_000;
 /// Tracked objects in generation 2 right after `gc.collect()` in the
 /// book's `python3` 3.11.7 script (`len(gc.get_objects(2))`).
 const STARTUP_OBJECTS: usize = 11_094;
@@ -47,15 +47,15 @@ fn tuple(c: [usize; GENERATIONS]) -> String {
     format!("({}, {}, {})", c[0], c[1], c[2])
 }
 
-fn ids(list: &[Id]) -> String {
-    let shown: Vec<String> = list.iter().map(|id| id.to_string()).collect();
+fn ids(list: &[ObjId]) -> String {
+    let shown: Vec<String> = list.iter().map(|id| id.0.to_string()).collect();
     format!("[{}]", shown.join(", "))
 }
 
 fn generation_ids(gc: &Gc) -> String {
     (0..GENERATIONS)
         .map(|g| {
-            let list: Vec<Id> = gc.generations[g].iter().copied().collect();
+            let list: Vec<ObjId> = gc.generations[g].iter().copied().collect();
             format!("gen {g} {}", ids(&list))
         })
         .collect::<Vec<_>>()
@@ -102,7 +102,7 @@ fn stats(gc: &Gc) -> String {
 /// interpreter's own objects, all in generation 2.
 fn after_startup() -> Gc {
     let mut gc = Gc::new();
-    gc.generations[2] = (STARTUP..STARTUP + STARTUP_OBJECTS).collect();
+    gc.generations[2] = (STARTUP..).take(STARTUP_OBJECTS).map(ObjId).collect();
     gc.long_lived_total = STARTUP_OBJECTS;
     gc
 }
@@ -115,13 +115,14 @@ struct Before {
     pending: usize,
 }
 
-/// Allocates `ids` one by one; `report` turns an allocation (its index in
-/// the loop, the state before it, and the collection it caused) into a
-/// line or nothing. Stops at the first panic.
+/// Allocates `ids` one by one, calling `after_each` with each id once it is
+/// allocated; `report` turns an allocation (its index in the loop, the
+/// state before it, and the collection it caused) into a line or nothing.
+/// Stops at the first panic.
 fn alloc_loop(
     gc: &mut Gc,
-    ids: impl Iterator<Item = Id>,
-    mut after_each: impl FnMut(&mut Gc, usize) -> Result<(), String>,
+    ids: impl Iterator<Item = u32>,
+    mut after_each: impl FnMut(&mut Gc, u32) -> Result<(), String>,
     mut report: impl FnMut(usize, Before, &Collection) -> Option<String>,
 ) -> String {
     let mut out = String::new();
@@ -131,7 +132,7 @@ fn alloc_loop(
             total: gc.long_lived_total,
             pending: gc.long_lived_pending,
         };
-        match attempt(|| gc.alloc(id)) {
+        match attempt(|| gc.alloc(ObjId(id))) {
             Err(msg) => return out + &format!("alloc({id}) panicked: {msg}\n"),
             Ok(Some(c)) => {
                 if let Some(line) = report(i, before, &c) {
@@ -141,14 +142,14 @@ fn alloc_loop(
             }
             Ok(None) => {}
         }
-        if let Err(msg) = after_each(gc, i) {
+        if let Err(msg) = after_each(gc, id) {
             return out + &format!("panicked: {msg}\n");
         }
     }
     out
 }
 
-fn no_more(_: &mut Gc, _: usize) -> Result<(), String> {
+fn no_more(_: &mut Gc, _: u32) -> Result<(), String> {
     Ok(())
 }
 
@@ -203,7 +204,7 @@ fn keep_10000_lists() -> String {
         "gc.collect(); keep = []; then for i in range(10_000): keep.append([])\n\
          (the list `keep` is object 0, the list made at step i is object i + 1)\n",
     );
-    if let Err(msg) = attempt(|| gc.alloc(0)) {
+    if let Err(msg) = attempt(|| gc.alloc(ObjId(0))) {
         return out + &format!("alloc(0) panicked: {msg}\n");
     }
     out += &format!("before the loop: count {}\n", tuple(gc.count));
@@ -226,9 +227,8 @@ fn the_25_percent_rule() -> String {
     // In the book's script, count0 was 3 when the loop started (its first
     // collection came at i = 697): `keep` and two objects the script made
     // after gc.collect().
-    for id in 1..=3 {
-        gc.generations[0].insert(STARTUP + STARTUP_OBJECTS + id);
-    }
+    let made_after = (STARTUP..).skip(STARTUP_OBJECTS + 1).take(3).map(ObjId);
+    gc.generations[0].extend(made_after);
     gc.count[0] = 3;
     let mut out = format!(
         "start: {} objects in gen 2 (a full collection just ran), count {}\n\
@@ -281,9 +281,9 @@ fn garbage_dies_young() -> String {
         tuple(gc.count)
     );
     let mut gen0_shown = 0;
-    let drop_previous = |gc: &mut Gc, i: usize| -> Result<(), String> {
-        if i > 0 {
-            attempt(|| gc.drop_cycle(&[i - 1]))?;
+    let drop_previous = |gc: &mut Gc, id: u32| -> Result<(), String> {
+        if id > 0 {
+            attempt(|| gc.drop_cycle(&[ObjId(id - 1)]))?;
         }
         Ok(())
     };
@@ -347,20 +347,20 @@ fn explicit_collect() -> String {
     let mut out = String::new();
     step(&mut out, "alloc 1 to 6", || {
         for id in 1..=6 {
-            gc.alloc(id);
+            gc.alloc(ObjId(id));
         }
         format!("count {}", tuple(gc.count))
     });
-    gc.drop_cycle(&[2, 3]);
+    gc.drop_cycle(&[ObjId(2), ObjId(3)]);
     out += "drop_cycle([2, 3])\n";
     step(&mut out, "collect(0)", || collect_line(&mut gc, 0));
     out += &format!("{:<22} {}\n", "", generation_ids(&gc));
     step(&mut out, "alloc 7, 8", || {
-        gc.alloc(7);
-        gc.alloc(8);
+        gc.alloc(ObjId(7));
+        gc.alloc(ObjId(8));
         format!("count {}", tuple(gc.count))
     });
-    gc.drop_cycle(&[4, 7]);
+    gc.drop_cycle(&[ObjId(4), ObjId(7)]);
     out += "drop_cycle([4, 7])     (4 is in gen 1, 7 in gen 0)\n";
     step(&mut out, "collect(0)", || collect_line(&mut gc, 0));
     step(&mut out, "collect(1)", || collect_line(&mut gc, 1));
@@ -369,11 +369,11 @@ fn explicit_collect() -> String {
     step(&mut out, "collect(2)", || collect_line(&mut gc, 2));
     out += &format!("{:<22} {}\n", "", long_lived(&gc));
     step(&mut out, "alloc 9, 10", || {
-        gc.alloc(9);
-        gc.alloc(10);
+        gc.alloc(ObjId(9));
+        gc.alloc(ObjId(10));
         format!("count {}", tuple(gc.count))
     });
-    gc.drop_cycle(&[9, 10]);
+    gc.drop_cycle(&[ObjId(9), ObjId(10)]);
     out += "drop_cycle([9, 10])\n";
     step(&mut out, "collect(1)", || collect_line(&mut gc, 1));
     out += &format!("{:<22} {}\n", "", long_lived(&gc));
@@ -399,7 +399,7 @@ fn threshold_disable_free() -> String {
     out += &format!("2,000 allocations later: count {}\n", tuple(gc.count));
     gc.set_threshold([700, 10, 10]);
     out += "set_threshold(700, 10, 10)\n";
-    step(&mut out, "alloc 2001", || match gc.alloc(2_001) {
+    step(&mut out, "alloc 2001", || match gc.alloc(ObjId(2_001)) {
         Some(c) => format!("{}; count {}", describe(&c), tuple(gc.count)),
         None => format!("no collection; count {}", tuple(gc.count)),
     });
@@ -413,27 +413,27 @@ fn threshold_disable_free() -> String {
     out += &format!("1,000 allocations later: count {}\n", tuple(gc.count));
     step(&mut out, "collect(0)", || collect_line(&mut gc, 0));
     step(&mut out, "alloc 3002 to 3701", || {
-        let collections = (3_002..=3_701).filter_map(|id| gc.alloc(id)).count();
+        let collections = (3_002..=3_701).filter_map(|id| gc.alloc(ObjId(id))).count();
         format!("{collections} collections; count {}", tuple(gc.count))
     });
     gc.enable();
     out += "enable()\n";
-    step(&mut out, "alloc 3702", || match gc.alloc(3_702) {
+    step(&mut out, "alloc 3702", || match gc.alloc(ObjId(3_702)) {
         Some(c) => format!("{}; count {}", describe(&c), tuple(gc.count)),
         None => format!("no collection; count {}", tuple(gc.count)),
     });
     step(&mut out, "alloc 3703, 3704", || {
-        gc.alloc(3_703);
-        gc.alloc(3_704);
+        gc.alloc(ObjId(3_703));
+        gc.alloc(ObjId(3_704));
         format!("count {}", tuple(gc.count))
     });
     step(&mut out, "free(1) (in gen 1)", || {
-        gc.free(1);
+        gc.free(ObjId(1));
         format!("count {}; {}", tuple(gc.count), generation_sizes(&gc))
     });
     step(&mut out, "free 3702 to 3704", || {
         for id in 3_702..=3_704 {
-            gc.free(id);
+            gc.free(ObjId(id));
         }
         format!("count {}; {}", tuple(gc.count), generation_sizes(&gc))
     });
@@ -445,17 +445,17 @@ fn freeze() -> String {
     let mut out = String::new();
     step(&mut out, "alloc 1 to 5", || {
         for id in 1..=5 {
-            gc.alloc(id);
+            gc.alloc(ObjId(id));
         }
         format!("count {}", tuple(gc.count))
     });
     step(&mut out, "collect(0)", || collect_line(&mut gc, 0));
     step(&mut out, "alloc 6, 7", || {
-        gc.alloc(6);
-        gc.alloc(7);
+        gc.alloc(ObjId(6));
+        gc.alloc(ObjId(7));
         format!("count {}", tuple(gc.count))
     });
-    gc.drop_cycle(&[1, 2]);
+    gc.drop_cycle(&[ObjId(1), ObjId(2)]);
     out += "drop_cycle([1, 2])\n";
     step(&mut out, "freeze()", || {
         gc.freeze();
@@ -467,11 +467,11 @@ fn freeze() -> String {
         )
     });
     step(&mut out, "alloc 8, 9", || {
-        gc.alloc(8);
-        gc.alloc(9);
+        gc.alloc(ObjId(8));
+        gc.alloc(ObjId(9));
         format!("count {}", tuple(gc.count))
     });
-    gc.drop_cycle(&[8]);
+    gc.drop_cycle(&[ObjId(8)]);
     out += "drop_cycle([8])\n";
     step(&mut out, "collect(2)", || collect_line(&mut gc, 2));
     out += &format!(
@@ -481,7 +481,7 @@ fn freeze() -> String {
         generation_ids(&gc)
     );
     step(&mut out, "free(3) (frozen)", || {
-        gc.free(3);
+        gc.free(ObjId(3));
         format!(
             "count {}; get_freeze_count() {}",
             tuple(gc.count),

@@ -75,12 +75,13 @@ fn ids(s: &Scenario) -> BTreeMap<&'static str, ObjId> {
     let mut ids: BTreeMap<&'static str, ObjId> = s
         .garbage
         .iter()
-        .enumerate()
-        .map(|(i, g)| (g.0, ObjId(40 - 3 * i)))
+        .zip(0..)
+        .map(|(g, i)| (g.0, ObjId(40 - 3 * i)))
         .collect();
     for (name, target, _) in s.weakrefs {
         for n in [name, target] {
-            let next = ObjId(90 + ids.len());
+            let known = u32::try_from(ids.len()).expect("a scenario names a handful of objects");
+            let next = ObjId(90 + known);
             ids.entry(n).or_insert(next);
         }
     }

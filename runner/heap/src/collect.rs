@@ -8,9 +8,11 @@
 //! and that no object with an outside reference can reach, is garbage.
 //! It never looks for objects with a count of zero: those are already gone.
 
-use memlings_python::{ObjId, Object, Runtime};
+use memlings_python::{Allocator, Block, ObjId, Object, Runtime};
 
 use crate::gclist::{GcLists, List};
+use crate::size_model::DictKeys;
+use crate::store::Slot;
 use crate::weakrefs::supports_weakrefs;
 use crate::ReferenceHeap;
 
@@ -80,7 +82,7 @@ pub struct Generational {
     pub(crate) state: GcState,
 }
 
-impl ReferenceHeap {
+impl<A: Allocator> ReferenceHeap<A> {
     /// `_PyObject_GC_Link`: one more GC object. Past generation 0's
     /// threshold, a collection runs right here, inside the allocation, in
     /// 3.11 (3.12 waits for the next eval-breaker check).
@@ -179,8 +181,8 @@ impl ReferenceHeap {
         self.delete_garbage(old, rt);
 
         if generation == GENERATIONS - 1 {
-            // clear_freelists: each freed object is a GC deallocation.
-            let freed = self.free_lists.clear();
+            // clear_freelists: each freed GC object is a GC deallocation.
+            let freed = self.clear_free_lists();
             let count = &mut self.collector.state.generations[0].count;
             *count = count.saturating_sub(freed);
         }
@@ -413,17 +415,35 @@ impl ReferenceHeap {
     /// The container is emptied first, then the references are released
     /// (any of them may run a `__del__` that looks at the container).
     fn tp_clear<R: Runtime<Self>>(&mut self, id: ObjId, rt: &mut R) {
-        let released: Vec<ObjId> = match self.store.object_mut(id) {
-            // list_clear: last item first.
-            Some(Object::List(list)) => {
+        // The item array or keys table the container had, freed once what
+        // it held is released (`_list_clear`, `free_keys_object`).
+        let mut table = None;
+        let released: Vec<ObjId> = match self.store.slot_mut(id) {
+            // _list_clear: last item first.
+            Some(Slot {
+                object: Object::List(list),
+                table: items,
+                ..
+            }) => {
                 list.allocated = 0;
+                table = items.take().map(|block| (DictKeys::EMPTY, block));
                 std::mem::take(&mut list.items).into_iter().rev().collect()
             }
             // PyDict_Clear: back to the empty table, then key and value of
             // each entry in order.
-            Some(Object::Dict(_)) => self.take_dict_entries(id),
+            Some(Slot {
+                object: Object::Dict(_),
+                ..
+            }) => {
+                let (entries, keys) = self.take_dict_entries(id);
+                table = keys;
+                entries
+            }
             // subtype_clear: the attributes and the __dict__, not the class.
-            Some(Object::Instance(inst)) => {
+            Some(Slot {
+                object: Object::Instance(inst),
+                ..
+            }) => {
                 let mut out: Vec<ObjId> = std::mem::take(&mut inst.attrs)
                     .into_iter()
                     .map(|(_, v)| v)
@@ -434,16 +454,23 @@ impl ReferenceHeap {
             // type_clear: empties the class namespace (the dict itself stays
             // until the class is freed) and drops `__mro__`, which holds
             // the class (and, here, the other parts that hold it).
-            Some(Object::Class(class)) => {
+            Some(Slot {
+                object: Object::Class(class),
+                ..
+            }) => {
                 let namespace = class.namespace;
                 let parts = std::mem::take(&mut class.parts);
-                let mut out = self.take_dict_entries(namespace);
+                let (mut out, keys) = self.take_dict_entries(namespace);
+                table = keys;
                 out.extend(parts);
                 out
             }
             // A weakref's tp_clear is clear_weakref: off its referent's
             // list, and its callback dropped.
-            Some(Object::WeakRef(weak)) => {
+            Some(Slot {
+                object: Object::WeakRef(weak),
+                ..
+            }) => {
                 let callback = weak.callback.take();
                 self.detach_weakref(id);
                 callback.into_iter().collect()
@@ -455,22 +482,29 @@ impl ReferenceHeap {
         for target in released {
             self.decref_object(target, rt);
         }
+        match table {
+            Some((keys, block)) if keys.table_size > 0 => self.release_keys_block(&keys, block),
+            Some((_, block)) => self.give_back(block),
+            None => {}
+        }
     }
 
     /// Empties a dict as `PyDict_Clear` does, returning its references in
-    /// release order.
-    fn take_dict_entries(&mut self, id: ObjId) -> Vec<ObjId> {
+    /// release order, and the keys table it had, to free after them.
+    fn take_dict_entries(&mut self, id: ObjId) -> (Vec<ObjId>, Option<(DictKeys, Block)>) {
         let Some(slot) = self.store.slot_mut(id) else {
-            return Vec::new();
+            return (Vec::new(), None);
         };
         let Object::Dict(dict) = &mut slot.object else {
-            return Vec::new();
+            return (Vec::new(), None);
         };
         dict.table_size = 0;
-        slot.keys.clear();
-        std::mem::take(&mut dict.entries)
+        let keys = std::mem::take(&mut slot.keys);
+        let table = slot.table.take().map(|block| (keys, block));
+        let entries = std::mem::take(&mut dict.entries)
             .into_iter()
             .flat_map(|(k, v)| [k, v])
-            .collect()
+            .collect();
+        (entries, table)
     }
 }

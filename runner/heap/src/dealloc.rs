@@ -22,9 +22,8 @@
 //! leaf's first up to n = 47, marker's first from n = 48 (leaf's dealloc
 //! would be the 51st nested one).
 
-use memlings_python::{ObjId, Object, Runtime};
+use memlings_python::{Allocator, ObjId, Object, Runtime};
 
-use crate::freelists::Kind;
 use crate::gclist::List;
 use crate::ReferenceHeap;
 
@@ -58,7 +57,7 @@ enum Frame {
     DestroyChain,
 }
 
-impl ReferenceHeap {
+impl<A: Allocator> ReferenceHeap<A> {
     /// `Py_DECREF`.
     pub(super) fn decref_object<R: Runtime<Self>>(&mut self, id: ObjId, rt: &mut R) {
         let checked = self.store.checked;
@@ -278,8 +277,11 @@ impl ReferenceHeap {
         matches!(self.store.object(inst.class), Some(Object::Class(c)) if c.has_del)
     }
 
-    /// The memory goes back. A GC object counts as a deallocation for
-    /// `gc.get_count()` (`PyObject_GC_Del`), unless it goes on a free list.
+    /// The memory goes back, as the end of each `tp_dealloc` gives it: what
+    /// the object kept apart (a list's item array, a dict's keys table)
+    /// first, then its own block, to its free list if there is room. A GC
+    /// object counts as a deallocation for `gc.get_count()`
+    /// (`PyObject_GC_Del`), unless it goes on a free list.
     fn free(&mut self, id: ObjId) {
         self.collector.lists.untrack(id);
         // Weakrefs to an object that has no weakref support of its own
@@ -288,11 +290,11 @@ impl ReferenceHeap {
         let Some(slot) = self.store.remove(id) else {
             return;
         };
-        if !counts_as_gc(&slot.object) {
-            return;
+        if let Some(table) = slot.table {
+            self.release_table(&slot.object, &slot.keys, table);
         }
-        let kept = Kind::of(&slot.object).is_some_and(|kind| self.free_lists.push(kind));
-        if !kept {
+        let kept = self.release_object_block(&slot.object, slot.block);
+        if counts_as_gc(&slot.object) && !kept {
             self.collector.state.deallocated();
         }
     }

@@ -7,67 +7,74 @@
 //!
 //! | module        | does                                        | CPython 3.11                      |
 //! |---------------|---------------------------------------------|-----------------------------------|
-//! | `store`       | slots, ids, reference counts                | `ob_refcnt`, the allocator        |
+//! | `store`       | slots, ids, reference counts, blocks        | `ob_refcnt`                       |
+//! | `memory`      | which blocks each object asks for, when     | `PyObject_Malloc`, `list_resize`, `new_keys_object` |
+//! | `system_allocator` | the blocks, from Rust's global allocator | Objects/obmalloc.c (without pools) |
 //! | `dealloc`     | the cascade when a count reaches zero       | `_Py_Dealloc`, each `tp_dealloc`, the trashcan |
 //! | `weakrefs`    | weak references, cleared when objects die   | Objects/weakrefobject.c           |
 //! | `tracking`    | which objects the collector watches         | `MAINTAIN_TRACKING`, `_PyTuple_MaybeUntrack` |
 //! | `gclist`      | the collector's doubly linked lists         | `PyGC_Head`, `gc_list_*`          |
 //! | `collect`     | the cycle collector and its generations     | Modules/gcmodule.c                |
-//! | `freelists`   | dead lists, dicts, tuples kept for reuse    | `free_list` in list/dict/tuple    |
-//! | `size_model`  | `sys.getsizeof`, list and dict growth       | `tp_basicsize`, `list_resize`, dictobject.c |
+//! | `freelists`   | dead objects' blocks kept for reuse         | `free_list` in float/tuple/list/dict |
+//! | `size_model`  | `sys.getsizeof`, request sizes, list and dict growth | `tp_basicsize`, `list_resize`, dictobject.c |
 //! | `sizes`       | each dict's keys table, for `size_model`    | `ma_keys`                         |
 //!
 //! The interpreter counts every reference it holds, where CPython would
 //! (see `memlings_python::Heap`), so reference counts here are CPython's.
 //! Python code that memory management must run (`__del__`, weakref
 //! callbacks) is run through the `Runtime` the interpreter passes in, at
-//! the moment CPython would run it.
+//! the moment CPython would run it. Its bytes come from an `Allocator`
+//! (a type parameter, [`SystemAllocator`] unless you give another), asked
+//! for the blocks CPython would ask `PyObject_Malloc` for (see `memory`).
 
 mod collect;
 mod dealloc;
 mod freelists;
 mod gclist;
+mod memory;
 pub mod size_model;
 mod sizes;
 mod store;
+mod system_allocator;
 mod tracking;
 mod weakrefs;
 
-use memlings_python::{Collector, Heap, ObjId, Object, Runtime, SizeModel};
+use memlings_python::{Allocator, Collector, Heap, ObjId, Object, Runtime, SizeModel};
 
 pub use collect::Generational;
 use dealloc::{counts_as_gc, Trashcan};
-use freelists::{FreeLists, Kind};
+use freelists::FreeLists;
 use gclist::List;
 use store::Store;
+pub use system_allocator::SystemAllocator;
 
 /// CPython 3.11's memory management for the Python subset: reference
-/// counting, weak references, and the generational cycle collector.
+/// counting, weak references, and the generational cycle collector, on the
+/// blocks of allocator `A`.
 #[derive(Debug)]
-pub struct ReferenceHeap {
+pub struct ReferenceHeap<A: Allocator = SystemAllocator> {
     store: Store,
     collector: Generational,
     free_lists: FreeLists,
     trash: Trashcan,
+    allocator: A,
+    /// The list last handed out by `get_mut`, whose capacity the
+    /// interpreter may have changed (see `memory`).
+    changing_list: Option<ObjId>,
 }
 
-impl Default for ReferenceHeap {
+impl<A: Allocator + Default> Default for ReferenceHeap<A> {
     fn default() -> Self {
-        Self::new()
+        Self::with_allocator(A::default())
     }
 }
 
 impl ReferenceHeap {
     /// An empty heap with CPython 3.11's defaults: collection enabled,
     /// thresholds (700, 10, 10), all counts and free lists empty (as right
-    /// after a full collection).
+    /// after a full collection), on the system allocator.
     pub fn new() -> Self {
-        ReferenceHeap {
-            store: Store::default(),
-            collector: Generational::default(),
-            free_lists: FreeLists::default(),
-            trash: Trashcan::default(),
-        }
+        Self::with_allocator(SystemAllocator::new())
     }
 
     /// A heap for tests that hunt use-after-free bugs: ids are never
@@ -75,9 +82,32 @@ impl ReferenceHeap {
     /// afterwards that no live object refers to a freed one. Slower, and
     /// `id()` values differ from CPython's reuse pattern.
     pub fn checked() -> Self {
-        let mut heap = Self::new();
-        heap.store.checked = true;
-        heap
+        Self::new().into_checked()
+    }
+}
+
+impl<A: Allocator> ReferenceHeap<A> {
+    /// [`ReferenceHeap::new`], with its bytes from `allocator`.
+    pub fn with_allocator(allocator: A) -> Self {
+        ReferenceHeap {
+            store: Store::default(),
+            collector: Generational::default(),
+            free_lists: FreeLists::default(),
+            trash: Trashcan::default(),
+            allocator,
+            changing_list: None,
+        }
+    }
+
+    /// This empty heap in the checked mode of [`ReferenceHeap::checked`].
+    pub fn into_checked(mut self) -> Self {
+        self.store.checked = true;
+        self
+    }
+
+    /// The allocator, to read its statistics.
+    pub fn allocator(&self) -> &A {
+        &self.allocator
     }
 
     /// `Py_INCREF`.
@@ -116,32 +146,26 @@ impl ReferenceHeap {
                 }
             }
         }
-        if counts_as_gc(&object) {
-            let reused = Kind::of(&object).is_some_and(|kind| self.free_lists.pop(kind));
-            if !reused {
-                // The collection this may start runs before the new object
-                // exists; what it holds is held from outside, so it is safe.
-                self.count_gc_allocation(rt);
-            }
-        }
-        let display_keys = match &object {
+        let (presized, inserted) = match &object {
             Object::Dict(dict) if !dict.entries.is_empty() => {
                 let keys: Vec<ObjId> = dict.entries.iter().map(|&(k, _)| k).collect();
-                Some(sizes::display_keys(&self.store, &keys))
+                sizes::display_tables(&self.store, &keys)
             }
-            _ => None,
+            _ => (None, Vec::new()),
         };
+        // _PyDict_FromItems makes a presized table before the dict.
+        let presized = presized.map(|keys| (keys, self.presized_keys_block(&keys)));
+        let (block, reused) = self.object_block(&object);
+        if counts_as_gc(&object) && !reused {
+            // gc_alloc: the memory first, then the count, and the
+            // collection this may start runs before the new object exists;
+            // what it holds is held from outside, so it is safe.
+            self.count_gc_allocation(rt);
+        }
         let tracked = self.starts_tracked(&object);
         let is_weakref = matches!(object, Object::WeakRef(_));
-        let id = self.store.insert(object);
-        if let Some(keys) = display_keys {
-            if let Some(slot) = self.store.slot_mut(id) {
-                slot.keys = keys;
-                if let Object::Dict(dict) = &mut slot.object {
-                    dict.table_size = keys.table_size;
-                }
-            }
-        }
+        let id = self.store.insert(object, block);
+        self.fill_tables(id, presized, inserted);
         if tracked {
             self.collector.lists.track(id, List::Gen0);
         }
@@ -152,11 +176,12 @@ impl ReferenceHeap {
     }
 }
 
-impl Heap for ReferenceHeap {
+impl<A: Allocator> Heap for ReferenceHeap<A> {
     type Collector = Generational;
     type Sizes = CPythonSizes;
 
     fn alloc<R: Runtime<Self>>(&mut self, object: Object, rt: &mut R) -> ObjId {
+        self.sync_lists();
         self.allocate(object, rt)
     }
 
@@ -168,6 +193,7 @@ impl Heap for ReferenceHeap {
     }
 
     fn get_mut(&mut self, id: ObjId) -> &mut Object {
+        self.watch_list(id);
         match self.store.object_mut(id) {
             Some(object) => object,
             None => dead_object(id),
@@ -175,10 +201,12 @@ impl Heap for ReferenceHeap {
     }
 
     fn incref(&mut self, id: ObjId) {
+        self.sync_lists();
         self.incref_object(id);
     }
 
     fn decref<R: Runtime<Self>>(&mut self, id: ObjId, rt: &mut R) {
+        self.sync_lists();
         self.decref_object(id, rt);
     }
 
@@ -199,6 +227,7 @@ impl Heap for ReferenceHeap {
     }
 
     fn stored(&mut self, container: ObjId, value: ObjId) {
+        self.sync_lists();
         // An attribute stored into an instance whose __dict__ exists lands
         // in that dict.
         let dict = match self.store.object(container) {
@@ -211,7 +240,24 @@ impl Heap for ReferenceHeap {
         }
     }
 
+    fn resized(&mut self, list: ObjId, old_len: usize, new_len: usize) {
+        self.sync_lists();
+        self.resize_list(list, old_len, new_len);
+    }
+
+    fn items_reallocated(&mut self, list: ObjId, capacity: usize) {
+        // (`_list_clear` frees the array after releasing the items; here the
+        // interpreter releases them after this call.)
+        if capacity == 0 {
+            self.clear_list_items(list);
+        } else {
+            self.sync_lists();
+            self.preallocate_list_items(list, capacity);
+        }
+    }
+
     fn dict_key_added(&mut self, dict: ObjId) {
+        self.sync_lists();
         let Some(Object::Dict(d)) = self.store.object(dict) else {
             return;
         };
@@ -221,10 +267,14 @@ impl Heap for ReferenceHeap {
         let used = d.entries.len() - 1;
         let key_is_str = sizes::is_str(&self.store, key);
         if let Some(slot) = self.store.slot_mut(dict) {
-            slot.keys.insert(used, key_is_str);
+            let old = slot.keys;
+            let made = slot.keys.insert(used, key_is_str);
             let table_size = slot.keys.table_size;
             if let Object::Dict(d) = &mut slot.object {
                 d.table_size = table_size;
+            }
+            if made {
+                self.keys_replaced(dict, old);
             }
         }
         // MAINTAIN_TRACKING looks at the key as well as the value.
@@ -232,25 +282,30 @@ impl Heap for ReferenceHeap {
     }
 
     fn dict_cleared(&mut self, dict: ObjId) {
-        if let Some(slot) = self.store.slot_mut(dict) {
-            slot.keys.clear();
-            if let Object::Dict(d) = &mut slot.object {
-                d.table_size = 0;
-            }
-        }
+        self.sync_lists();
+        // (Here too the table goes before the entries are released.)
+        self.keys_cleared(dict);
     }
 }
 
-impl Collector<ReferenceHeap> for Generational {
-    fn is_tracked(&self, _heap: &ReferenceHeap, id: ObjId) -> bool {
+impl<A: Allocator> Drop for ReferenceHeap<A> {
+    fn drop(&mut self) {
+        self.sync_lists();
+        self.give_everything_back();
+    }
+}
+
+impl<A: Allocator> Collector<ReferenceHeap<A>> for Generational {
+    fn is_tracked(&self, _heap: &ReferenceHeap<A>, id: ObjId) -> bool {
         self.lists.is_tracked(id)
     }
 
-    fn collect<R: Runtime<ReferenceHeap>>(
-        heap: &mut ReferenceHeap,
+    fn collect<R: Runtime<ReferenceHeap<A>>>(
+        heap: &mut ReferenceHeap<A>,
         generation: usize,
         rt: &mut R,
     ) -> usize {
+        heap.sync_lists();
         // gc_collect_impl: a collection started from a __del__ during a
         // collection does nothing.
         if heap.collector.state.collecting {
@@ -266,28 +321,63 @@ impl Collector<ReferenceHeap> for Generational {
     }
 
     fn count(&self) -> [usize; 3] {
-        self.state.generations.map(|g| g.count)
+        Generational::count(self)
     }
 
     fn threshold(&self) -> [usize; 3] {
-        self.state.generations.map(|g| g.threshold)
+        Generational::threshold(self)
     }
 
     fn set_threshold(&mut self, threshold: [usize; 3]) {
+        Generational::set_threshold(self, threshold);
+    }
+
+    fn enabled(&self) -> bool {
+        Generational::enabled(self)
+    }
+
+    fn set_enabled(&mut self, enabled: bool) {
+        Generational::set_enabled(self, enabled);
+    }
+
+    fn freeze(&mut self) {
+        Generational::freeze(self);
+    }
+}
+
+/// The collector's settings, whatever the heap's allocator: `Collector`
+/// is implemented for every `ReferenceHeap<A>`, so these answer a call on a
+/// `Generational` without naming one.
+impl Generational {
+    /// `gc.get_count()`.
+    pub fn count(&self) -> [usize; 3] {
+        self.state.generations.map(|g| g.count)
+    }
+
+    /// `gc.get_threshold()`.
+    pub fn threshold(&self) -> [usize; 3] {
+        self.state.generations.map(|g| g.threshold)
+    }
+
+    /// `gc.set_threshold(...)`.
+    pub fn set_threshold(&mut self, threshold: [usize; 3]) {
         for (generation, t) in self.state.generations.iter_mut().zip(threshold) {
             generation.threshold = t;
         }
     }
 
-    fn enabled(&self) -> bool {
+    /// `gc.isenabled()`.
+    pub fn enabled(&self) -> bool {
         self.state.enabled
     }
 
-    fn set_enabled(&mut self, enabled: bool) {
+    /// `gc.enable()` / `gc.disable()`.
+    pub fn set_enabled(&mut self, enabled: bool) {
         self.state.enabled = enabled;
     }
 
-    fn freeze(&mut self) {
+    /// `gc.freeze()`.
+    pub fn freeze(&mut self) {
         // gc_freeze_impl: every generation joins the permanent one, which
         // no collection looks at, and every count starts again.
         for (list, generation) in List::GENERATIONS
@@ -305,12 +395,19 @@ impl Collector<ReferenceHeap> for Generational {
 #[derive(Debug)]
 pub enum CPythonSizes {}
 
-impl SizeModel<ReferenceHeap> for CPythonSizes {
-    fn getsizeof(heap: &ReferenceHeap, id: ObjId) -> usize {
+impl<A: Allocator> SizeModel<ReferenceHeap<A>> for CPythonSizes {
+    fn getsizeof(heap: &ReferenceHeap<A>, id: ObjId) -> usize {
         sizes::size_of(&heap.store, id)
     }
 
     fn list_capacity(allocated: usize, size: usize, newsize: usize) -> usize {
+        CPythonSizes::list_capacity(allocated, size, newsize)
+    }
+}
+
+impl CPythonSizes {
+    /// `list_resize`'s growth rule, whatever the heap's allocator.
+    pub fn list_capacity(allocated: usize, size: usize, newsize: usize) -> usize {
         size_model::list_resize(allocated, size, newsize)
     }
 }

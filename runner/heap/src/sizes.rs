@@ -14,10 +14,11 @@ pub fn size_of(store: &Store, id: ObjId) -> usize {
         .map_or(0, |slot| size_model::size_of(&slot.object, &slot.keys))
 }
 
-/// The keys table a dict display builds for these keys.
-pub fn display_keys(store: &Store, keys: &[ObjId]) -> DictKeys {
+/// The keys tables a dict display builds for these keys (see
+/// [`DictKeys::display_tables`]).
+pub fn display_tables(store: &Store, keys: &[ObjId]) -> (Option<DictKeys>, Vec<DictKeys>) {
     let is_str: Vec<bool> = keys.iter().map(|&k| is_str(store, k)).collect();
-    DictKeys::display(&is_str)
+    DictKeys::display_tables(&is_str)
 }
 
 /// Whether a key lets the dict keep its str-only table: exactly `str`.

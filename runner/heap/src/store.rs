@@ -4,8 +4,12 @@
 //! free slots and the next allocation takes the most recently freed one, as
 //! CPython's allocator hands out the block freed last (so `id()` of a new
 //! object often equals that of one just freed, in both).
+//!
+//! A slot also holds the blocks the allocator handed out for its object
+//! (see `memory`): the object's own, and the array or table that CPython
+//! allocates apart from it.
 
-use memlings_python::{ObjId, Object};
+use memlings_python::{Block, ObjId, Object};
 
 use crate::size_model::DictKeys;
 
@@ -22,6 +26,11 @@ pub struct Slot {
     pub weakrefs: Vec<ObjId>,
     /// For a dict: the size of its keys table, followed through insertions.
     pub keys: DictKeys,
+    /// The object's block, `None` for an object CPython keeps static.
+    pub block: Option<Block>,
+    /// A list's item array, a dict's keys table (unless it is the shared
+    /// empty one), a class's cached keys.
+    pub table: Option<Block>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -35,14 +44,17 @@ pub struct Store {
 }
 
 impl Store {
-    /// Puts `object` in a slot with a reference count of 1.
-    pub fn insert(&mut self, object: Object) -> ObjId {
+    /// Puts `object`, whose bytes are `block`, in a slot with a reference
+    /// count of 1.
+    pub fn insert(&mut self, object: Object, block: Option<Block>) -> ObjId {
         let slot = Slot {
             object,
             refcount: 1,
             finalized: false,
             weakrefs: Vec::new(),
             keys: DictKeys::EMPTY,
+            block,
+            table: None,
         };
         let reused = if self.checked { None } else { self.free.pop() };
         match reused {
@@ -87,6 +99,12 @@ impl Store {
 
     pub fn refcount(&self, id: ObjId) -> usize {
         self.slot(id).map_or(0, |s| s.refcount)
+    }
+
+    /// Every slot taken, dying objects included, to give their blocks back.
+    pub fn drain(&mut self) -> impl Iterator<Item = Slot> + '_ {
+        self.free.clear();
+        self.slots.drain(..).flatten()
     }
 
     /// Every object with a reference, in id order. Objects in the middle of

@@ -19,9 +19,13 @@
 //!   `rt.finalize(self, id)`, while it is alive with a count of 1 (that is
 //!   what `__del__`'s `self` sees). If `__del__` stored it somewhere, the
 //!   count is still above 0 after the call: it lives on (resurrected). Then
-//!   the object is freed and lets go of what it held, in the order
-//!   `Object::release_order()` gives (CPython's: a list from its last item
-//!   to its first), which may free more.
+//!   its weak references go dead, with the ready-made `clear_weakrefs(id)`:
+//!   after `__del__` (which still sees them alive, and whose resurrected
+//!   object keeps them) and before the slot is freed (a weakref left
+//!   pointing at a freed slot would answer with whatever object takes that
+//!   slot next). Then the object is freed and lets go of what it held, in
+//!   the order `Object::release_order()` gives (CPython's: a list from its
+//!   last item to its first), which may free more.
 //!
 //! Example: `x = [a, b]` where a and b have a `__del__` that prints:
 //! `del x` prints b's message, then a's.
@@ -81,8 +85,9 @@ impl RefcountHeap {
         matches!(&self.slot(inst.class).object, Object::Class(c) if c.has_del)
     }
 
-    /// The count of `id` just reached zero: finalize, then free, then let go
-    /// of what it held (which may free more).
+    /// The count of `id` just reached zero: finalize, then clear its weak
+    /// references, then free, then let go of what it held (which may free
+    /// more).
     fn dealloc<R: Runtime<Self>>(&mut self, id: ObjId, rt: &mut R) {
         todo!("finalize (once, maybe resurrecting), free, release what it held")
     }
@@ -138,8 +143,10 @@ impl Heap for RefcountHeap {
 // ---------------------------------------------------------------------------
 
 impl RefcountHeap {
-    /// Weak references to a dying object go dead (`target = None`). Their
-    /// callbacks are Part IV's business (the finalizers chapter).
+    /// Weak references to a dying object go dead (`target = None`). Call it
+    /// in `dealloc` once the object is sure to die: after `__del__` did not
+    /// resurrect it, before its slot is freed. Their callbacks are Part IV's
+    /// business (the finalizers chapter).
     fn clear_weakrefs(&mut self, id: ObjId) {
         for slot in self.slots.iter_mut().flatten() {
             if let Object::WeakRef(weak) = &mut slot.object {

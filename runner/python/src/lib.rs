@@ -131,20 +131,13 @@ pub fn run_program<H: Heap + Default>(source: &str, path: &str, options: &Option
                 run_on(&mut heap, source, path, options)
             });
         match worker {
-            Ok(handle) => handle.join().unwrap_or_else(|panic| {
-                let message = panic
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_else(|| "a panic".into());
-                Output {
-                    error: Some(PyError {
-                        path: path.to_string(),
-                        line: None,
-                        kind: ErrorKind::Internal(message),
-                    }),
-                    ..Output::default()
-                }
+            Ok(handle) => handle.join().unwrap_or_else(|panic| Output {
+                error: Some(PyError {
+                    path: path.to_string(),
+                    line: None,
+                    kind: ErrorKind::Internal(panic_message(panic.as_ref())),
+                }),
+                ..Output::default()
             }),
             Err(_) => {
                 let mut heap = H::default();
@@ -169,15 +162,31 @@ pub fn run_on<H: Heap>(heap: &mut H, source: &str, path: &str, options: &Options
     if options.trace {
         interp.tracer = Some(trace::Tracer::new(source));
     }
-    interp.setup(heap);
-    let mut result = interp.run_module(heap);
-    let dot = options.dot.then(|| dot::render(&interp.graph(heap)));
-    let fatal = matches!(&result, Err(e) if !matches!(e.kind, ErrorKind::Raised { .. }));
-    if !fatal {
-        if let Err(e) = interp.teardown(heap) {
-            result = Err(e);
+    // A heap that panics (a learner's, with a bug) stops the program, but
+    // what it printed until then is kept: it shows where things went wrong.
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        interp.setup(heap);
+        let mut result = interp.run_module(heap);
+        let dot = options.dot.then(|| dot::render(&interp.graph(heap)));
+        let fatal = matches!(&result, Err(e) if !matches!(e.kind, ErrorKind::Raised { .. }));
+        if !fatal {
+            if let Err(e) = interp.teardown(heap) {
+                result = Err(e);
+            }
         }
-    }
+        (result, dot)
+    }));
+    let (result, dot) = match run {
+        Ok(ran) => ran,
+        Err(panic) => (
+            Err(PyError {
+                path: path.to_string(),
+                line: None,
+                kind: ErrorKind::Internal(panic_message(panic.as_ref())),
+            }),
+            None,
+        ),
+    };
     Output {
         stdout: std::mem::take(&mut interp.stdout),
         stderr: std::mem::take(&mut interp.stderr),
@@ -185,4 +194,13 @@ pub fn run_on<H: Heap>(heap: &mut H, source: &str, path: &str, options: &Options
         dot,
         error: result.err().map(|e| e.at_path(path)),
     }
+}
+
+/// The text a panic was raised with.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "a panic".into())
 }

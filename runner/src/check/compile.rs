@@ -143,7 +143,8 @@ impl Package {
             paths.insert(bin.name.clone(), staged.paths);
             sources.insert(bin.name.clone(), staged.exercise);
         }
-        let mut package = Package::generate(ws, label, &format!("check-{label}"), purpose, &mains)?;
+        let mut package =
+            Package::generate(ws, label, &format!("check-{label}"), purpose, &mains, &[])?;
         package.paths = paths;
         package.sources = sources;
         Ok(package)
@@ -167,14 +168,16 @@ impl Package {
     /// Writes a generated package in the build folder `folder`, named
     /// `memlings-<name>`, with one binary per `(name, main source)`; each
     /// binary's name is prefixed with `folder` so that all packages can share
-    /// one target folder. Files are only rewritten when their content
-    /// changes, so cargo's fingerprints hold.
+    /// one target folder. Every package depends on the Python bridge;
+    /// `extra` are more path dependencies, `(crate, folder)`. Files are only
+    /// rewritten when their content changes, so cargo's fingerprints hold.
     pub fn generate(
         ws: &Workspace,
         folder: &str,
         name: &str,
         purpose: &str,
         bins: &[(String, String)],
+        extra: &[(&str, PathBuf)],
     ) -> Result<Package> {
         let dir = ws.build_dir().join(folder);
         let src = dir.join("src");
@@ -194,6 +197,12 @@ impl Package {
              [dependencies]\nmemlings-python = {{ path = {python:?} }}\n",
             python = ws.python_crate().display().to_string(),
         );
+        for (krate, path) in extra {
+            manifest.push_str(&format!(
+                "{krate} = {{ path = {:?} }}\n",
+                path.display().to_string()
+            ));
+        }
         for (bin, main) in bins {
             manifest.push_str(&format!(
                 "\n[[bin]]\nname = \"{prefix}{bin}\"\npath = \"src/{bin}.rs\"\ntest = false\nbench = false\n"

@@ -14,6 +14,7 @@ use memlings_python::{ErrorKind, Options, Output};
 
 use crate::check::sandbox::{self, Ended, Limits};
 use crate::error::UserError;
+use crate::learner_heap::LearnerHeap;
 use crate::term;
 
 mod yours;
@@ -23,8 +24,8 @@ mod yours;
 pub enum HeapChoice {
     /// The reference heap that ships with memlings (CPython 3.11's rules)
     Reference,
-    /// Your own heap: the `refcount_heap` exercise in exercises/07_counting,
-    /// compiled on the fly
+    /// Your own heap, compiled on the fly: the last exercise you passed
+    /// that provides a heap or a layer of one (refcount_heap in Part III)
     Yours,
 }
 
@@ -33,8 +34,8 @@ pub struct PyArgs {
     /// The Python file to run (the subset of Python the book uses)
     pub file: PathBuf,
 
-    /// The heap to run it on [default: yours once refcount_heap is done,
-    /// else reference]
+    /// The heap to run it on [default: yours once an exercise that provides
+    /// one is done, else reference]
     #[arg(long, value_enum)]
     pub heap: Option<HeapChoice>,
 
@@ -67,18 +68,19 @@ pub fn run(args: &PyArgs, python_time_limit: Duration) -> Result<ExitCode> {
         trace: args.trace,
         dot: args.dot.is_some(),
     };
-    let (heap, learner) = choose_heap(args.heap)?;
-    let heap_name = match heap {
-        HeapChoice::Reference => "memlings, reference heap".to_string(),
-        HeapChoice::Yours => format!("memlings, your heap ({})", yours::EXERCISE),
+    let heap = args.heap;
+    let learner = choose_heap(heap)?;
+    let heap_name = match &learner {
+        None => "memlings, reference heap".to_string(),
+        Some(learner) => format!("memlings, your heap ({})", learner.exercise.name),
     };
-    let output = match (heap, learner) {
-        (HeapChoice::Yours, Some(learner)) => {
-            if args.heap.is_none() {
+    let output = match learner {
+        Some(learner) => {
+            if heap.is_none() {
                 eprintln!(
                     "{} running on your heap ({}); --heap reference for the reference heap",
                     "note:".cyan().bold(),
-                    yours::EXERCISE
+                    learner.exercise.name
                 );
             }
             for line in learner.describe() {
@@ -93,7 +95,7 @@ pub fn run(args: &PyArgs, python_time_limit: Duration) -> Result<ExitCode> {
                         learner.ws.display(&learner.file),
                         crate::invocation::command(
                             &learner.ws.root,
-                            &format!("check {}", yours::EXERCISE)
+                            &format!("check {}", learner.exercise.name)
                         )
                     ));
                     return Ok(ExitCode::from(2));
@@ -101,13 +103,13 @@ pub fn run(args: &PyArgs, python_time_limit: Duration) -> Result<ExitCode> {
                 yours::Ran::Failed(why) => {
                     return Err(UserError::Other(format!(
                         "the program could not run on your heap ({}): {why}",
-                        yours::EXERCISE
+                        learner.exercise.name
                     ))
                     .into());
                 }
             }
         }
-        _ => memlings_python::run_program::<ReferenceHeap>(&source, &shown, &options),
+        None => memlings_python::run_program::<ReferenceHeap>(&source, &shown, &options),
     };
     if let (Some(path), Some(dot)) = (&args.dot, &output.dot) {
         std::fs::write(path, dot)
@@ -141,23 +143,16 @@ pub fn run(args: &PyArgs, python_time_limit: Duration) -> Result<ExitCode> {
     }
 }
 
-/// The heap to run on: the one asked for, else the learner's once its
-/// exercise is done, else the reference heap.
-fn choose_heap(asked: Option<HeapChoice>) -> Result<(HeapChoice, Option<yours::LearnerHeap>)> {
+/// The learner's heap to run on, or `None` for the reference heap: the one
+/// asked for, else the learner's once the exercise that provides it is done.
+fn choose_heap(asked: Option<HeapChoice>) -> Result<Option<LearnerHeap>> {
+    let cwd = std::env::current_dir()?;
     match asked {
-        Some(HeapChoice::Reference) => Ok((HeapChoice::Reference, None)),
-        Some(HeapChoice::Yours) => match yours::LearnerHeap::find() {
-            Some(learner) => Ok((HeapChoice::Yours, Some(learner))),
-            None => Err(UserError::Other(format!(
-                "--heap yours runs the heap of the `{}` exercise, so it needs the memlings workspace: run it from inside the memlings folder",
-                yours::EXERCISE
-            ))
-            .into()),
-        },
-        None => match yours::LearnerHeap::find() {
-            Some(learner) if learner.done => Ok((HeapChoice::Yours, Some(learner))),
-            _ => Ok((HeapChoice::Reference, None)),
-        },
+        Some(HeapChoice::Reference) => Ok(None),
+        Some(HeapChoice::Yours) => Ok(Some(LearnerHeap::find(&cwd)?)),
+        // Outside a workspace, or with nothing of the learner's passed, the
+        // reference heap runs without a word.
+        None => Ok(LearnerHeap::find(&cwd).ok().filter(|learner| learner.done)),
     }
 }
 

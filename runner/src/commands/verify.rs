@@ -2,7 +2,8 @@
 //! Every solution passes its check, every untouched exercise compiles and
 //! fails it, every registry entry has its files, hint, book section and
 //! snapshots, the starting code kept for `reset` is the exercises' own, and
-//! nothing is left over that the registry does not name. With
+//! nothing is left over that the registry does not name, and each heap the
+//! registry declares is the type it says. With
 //! `--update-pristine` it first records the starting code and writes the
 //! manifests' `[[bin]]` lists from the registry (see `manifest`). With
 //! `--mutants` it runs the mutant catalogues instead (see `mutants`).
@@ -14,6 +15,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use colored::Colorize;
 
+mod heaps;
 mod manifest;
 pub mod mutants;
 
@@ -71,6 +73,7 @@ pub fn run(session: &Workbook, update_pristine: bool) -> Result<ExitCode> {
         .check_many(&complete, |_| bar.inc(1))?;
     bar.finish_and_clear();
 
+    problems.extend(heaps::problems(session)?);
     for (ex, report) in complete.iter().zip(&solutions) {
         solution_passes(ex, report, &mut problems);
     }
@@ -87,7 +90,7 @@ pub fn run(session: &Workbook, update_pristine: bool) -> Result<ExitCode> {
     let total = session.registry.exercises.len();
     if problems.is_empty() {
         println!(
-            "{} {total} exercises verified: solutions pass, starters fail, the starting code is recorded, every file, hint, book section and snapshot is in place.",
+            "{} {total} exercises verified: solutions pass, starters fail, the starting code is recorded, every file, hint, book section and snapshot is in place, every declared heap compiles.",
             "✓".green().bold()
         );
         Ok(ExitCode::SUCCESS)

@@ -66,8 +66,8 @@ pub trait Heap: Sized {
 
     fn get(&self, id: ObjId) -> &Object;
 
-    /// Mutable access for the interpreter's stores. After storing a value
-    /// into a container, call [`Heap::stored`].
+    /// Mutable access for the interpreter's stores (all of them in
+    /// `interp::containers`, which calls the hooks below for each).
     fn get_mut(&mut self, id: ObjId) -> &mut Object;
 
     fn incref(&mut self, id: ObjId);
@@ -99,10 +99,25 @@ pub trait Heap: Sized {
     /// The list `list` goes from `old_len` to `new_len` items through
     /// CPython's `list_resize`: its capacity follows the size model's
     /// growth rule. A heap with an allocator reallocates the item array
-    /// here, where CPython calls `PyMem_Realloc`.
+    /// here, where CPython calls `PyMem_Realloc`. As in CPython, a list
+    /// that grows is resized before its new items are in place, one that
+    /// shrinks after the removed items are gone.
     fn resized(&mut self, list: ObjId, old_len: usize, new_len: usize) {
         if let Object::List(l) = self.get_mut(list) {
             l.allocated = Self::Sizes::list_capacity(l.allocated, old_len, new_len);
+        }
+    }
+
+    /// The list `list` gets an item array of exactly `capacity` slots, or
+    /// loses it (`capacity` 0), outside `list_resize`: CPython's
+    /// `list_preallocate_exact` (`list(x)` of a sized `x`; `extend` of a
+    /// list or tuple into a list with no item array) and `_list_clear`
+    /// (`l.clear()`; deleting a list's only item), which frees the array.
+    /// `_list_clear` frees it after releasing the items; the hook comes
+    /// before, so a `__del__` run by that release sees an empty list.
+    fn items_reallocated(&mut self, list: ObjId, capacity: usize) {
+        if let Object::List(l) = self.get_mut(list) {
+            l.allocated = capacity;
         }
     }
 

@@ -485,71 +485,19 @@ impl<H: Heap> Interp<'_, H> {
         self.no_attribute(heap, owner, name)
     }
 
-    /// `obj.__dict__`: 3.11 keeps an instance's attributes inline and makes
-    /// the dict only when asked; from then on the attributes live in it.
-    fn instance_dict(&mut self, heap: &mut H, obj: ObjId) -> ObjId {
-        let (existing, attrs) = match heap.get_mut(obj) {
-            Object::Instance(inst) => (inst.dict, std::mem::take(&mut inst.attrs)),
-            _ => unreachable!("called on an instance"),
-        };
-        if let Some(d) = existing {
-            heap.incref(d);
-            return d;
-        }
-        let mut entries = Vec::new();
-        for (name, v) in attrs {
-            let key = self.name_str(heap, &name);
-            entries.push((key, v));
-        }
-        let dict = self.alloc(
-            heap,
-            Object::Dict(crate::object::Dict {
-                entries: entries.clone(),
-                table_size: 0,
-            }),
-        );
-        for (k, v) in entries {
-            heap.stored(dict, k);
-            heap.stored(dict, v);
-        }
-        if let Object::Instance(inst) = heap.get_mut(obj) {
-            inst.dict = Some(dict);
-        }
-        heap.stored(obj, dict);
-        heap.incref(dict);
-        dict
-    }
-
     /// `container[key]` (both borrowed; the result owned).
     pub(super) fn get_item(&mut self, heap: &mut H, container: ObjId, key: ObjId) -> R<ObjId> {
         let item = match heap.get(container) {
-            Object::List(l) => {
-                let len = l.items.len();
-                let i = self.index_of(heap, key, len, "list")?;
-                match heap.get(container) {
-                    Object::List(l) => l.items[i],
-                    _ => unreachable!("matched above"),
-                }
-            }
-            Object::Tuple(t) => {
-                let len = t.len();
-                let i = self.index_of(heap, key, len, "tuple")?;
-                match heap.get(container) {
-                    Object::Tuple(t) => t[i],
-                    _ => unreachable!("matched above"),
-                }
-            }
+            Object::List(l) => l.items[self.index_of(heap, key, l.items.len(), "list")?],
+            Object::Tuple(t) => t[self.index_of(heap, key, t.len(), "tuple")?],
             Object::Str(s) => {
                 let chars: Vec<char> = s.chars().collect();
                 let i = self.index_of(heap, key, chars.len(), "string")?;
                 let c = chars[i].to_string();
                 return Ok(self.new_str(heap, c.as_str().into()));
             }
-            Object::Dict(_) => match self.dict_find(heap, container, key, 0)? {
-                Some(i) => match heap.get(container) {
-                    Object::Dict(d) => d.entries[i].1,
-                    _ => unreachable!("matched above"),
-                },
+            Object::Dict(d) => match self.dict_find(heap, container, key, 0)? {
+                Some(i) => d.entries[i].1,
                 None => {
                     let r = crate::repr::repr(heap, key);
                     return Err(self.err("KeyError", r));
@@ -657,7 +605,7 @@ impl<H: Heap> Interp<'_, H> {
         match heap.get(container) {
             Object::List(l) => {
                 let items: Vec<ObjId> = indices.iter().map(|&i| l.items[i]).collect();
-                Ok(self.new_list(heap, items, None))
+                Ok(self.new_list(heap, items))
             }
             Object::Tuple(t) => {
                 if full {

@@ -2,10 +2,11 @@
 //! value stack while their neighbours are evaluated.
 
 use crate::ast::{Expr, ExprKind, FPiece, NameRef, Scope};
-use crate::heap::{Heap, SizeModel};
-use crate::object::{Dict, ObjId, Object};
+use crate::heap::Heap;
+use crate::object::{ObjId, Object};
 
 use super::builtins;
+use super::containers::{self, Source};
 use super::{Interp, R};
 
 /// Displays bigger than this are built item by item in 3.11
@@ -25,22 +26,25 @@ impl<H: Heap> Interp<'_, H> {
             ExprKind::Name(n) => self.load_name(heap, n),
             ExprKind::List(items) => {
                 let values = self.eval_all(heap, items)?;
-                let allocated = if values.len() > STACK_USE_GUIDELINE {
-                    let mut allocated = 0;
-                    for n in 0..values.len() {
-                        allocated = H::Sizes::list_capacity(allocated, n, n + 1);
-                    }
-                    Some(allocated)
-                } else {
-                    None
-                };
-                Ok(self.new_list_owning(heap, values, allocated))
+                if values.len() <= STACK_USE_GUIDELINE {
+                    return Ok(self.new_list_owning(heap, values));
+                }
+                // BUILD_LIST 0, then a LIST_APPEND per item.
+                let list = self.new_list_owning(heap, Vec::new());
+                for v in values {
+                    containers::list_append(heap, list, v);
+                }
+                Ok(list)
             }
             ExprKind::ConstList(items) => {
                 let items: Vec<ObjId> = items.iter().map(|&i| self.consts[i]).collect();
-                // LIST_EXTEND into an empty list: list_preallocate_exact.
-                let allocated = (items.len() + 1) & !1;
-                Ok(self.new_list(heap, items, Some(allocated)))
+                // BUILD_LIST 0, then LIST_EXTEND with the constant tuple.
+                for &i in &items {
+                    heap.incref(i);
+                }
+                let list = self.new_list_owning(heap, Vec::new());
+                containers::list_extend(heap, list, items, Source::Sequence);
+                Ok(list)
             }
             ExprKind::Tuple(items) => {
                 let values = self.eval_all(heap, items)?;
@@ -248,17 +252,7 @@ impl<H: Heap> Interp<'_, H> {
                 None => entries.push((k, v)),
             }
         }
-        let dict = self.alloc(
-            heap,
-            Object::Dict(Dict {
-                entries: entries.clone(),
-                table_size: 0,
-            }),
-        );
-        for (k, v) in entries {
-            heap.stored(dict, k);
-            heap.stored(dict, v);
-        }
+        let dict = self.new_dict_owning(heap, entries);
         self.decref_all(heap, dropped);
         Ok(dict)
     }

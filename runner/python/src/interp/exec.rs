@@ -4,6 +4,7 @@ use crate::ast::{CodeKind, Expr, ExprKind, Stmt, StmtKind, Target};
 use crate::heap::Heap;
 use crate::object::{Class, Dict, ObjId, Object};
 
+use super::containers;
 use super::{Frame, Interp, Namespace, R};
 
 fn ns_has_doc<H: Heap>(heap: &H, namespace: ObjId) -> bool {
@@ -297,17 +298,7 @@ impl<H: Heap> Interp<'_, H> {
         heap.incref(prepared);
         let args_tuple = self.new_tuple_owning(heap, vec![class_name, bases, prepared]);
         self.stack.push(args_tuple);
-        let namespace = self.alloc(
-            heap,
-            Object::Dict(Dict {
-                entries: entries.clone(),
-                table_size: 0,
-            }),
-        );
-        for (k, v) in &entries {
-            heap.stored(namespace, *k);
-            heap.stored(namespace, *v);
-        }
+        let namespace = self.new_dict_owning(heap, entries);
         let class = self.alloc(
             heap,
             Object::Class(Class {
@@ -324,8 +315,7 @@ impl<H: Heap> Interp<'_, H> {
         // (None stands in for the untracked static type `object`).
         for slot in ["__dict__", "__weakref__"] {
             heap.incref(class);
-            let descriptor = self.alloc(heap, Object::Tuple(vec![class]));
-            heap.stored(descriptor, class);
+            let descriptor = self.new_tuple_owning(heap, vec![class]);
             let key = self.name_str(heap, &slot.into());
             self.dict_set(heap, namespace, key, descriptor)?;
         }
@@ -337,15 +327,10 @@ impl<H: Heap> Interp<'_, H> {
             self.dict_set(heap, namespace, key, none)?;
         }
         heap.incref(class);
-        let mro = self.alloc(heap, Object::Tuple(vec![class]));
-        heap.stored(mro, class);
+        let mro = self.new_tuple_owning(heap, vec![class]);
         let none = self.none(heap);
-        let bases = self.alloc(heap, Object::Tuple(vec![none]));
-        if let Object::Class(c) = heap.get_mut(class) {
-            c.parts = vec![mro, bases];
-        }
-        heap.stored(class, mro);
-        heap.stored(class, bases);
+        let bases = self.new_tuple_owning(heap, vec![none]);
+        containers::class_set_parts(heap, class, vec![mro, bases]);
         // `object.__subclasses__()` keeps a weak reference to every class.
         let subclass_ref = self.alloc(
             heap,

@@ -11,6 +11,7 @@ use crate::builtin::Builtin;
 use crate::heap::Heap;
 use crate::object::{ObjId, Object};
 
+use super::containers;
 use super::{Interp, R};
 
 pub enum Iter {
@@ -232,11 +233,7 @@ impl<H: Heap> Interp<'_, H> {
             let (it, object) = self.inner_iter(heap, a)?;
             inners.push(it);
             if let Some(o) = object {
-                let old = match heap.get_mut(ittuple) {
-                    Object::Tuple(items) => std::mem::replace(&mut items[i], o),
-                    _ => unreachable!("a tuple of the arguments' length"),
-                };
-                heap.stored(ittuple, o);
+                let old = containers::tuple_set(heap, ittuple, i, o);
                 self.decref(heap, old);
             }
         }
@@ -256,29 +253,15 @@ impl<H: Heap> Interp<'_, H> {
         let class = self.iterator_class.expect("made at setup");
         heap.incref(class);
         let attrs: Vec<(crate::ast::Name, ObjId)> = refs
-            .iter()
-            .map(|&r| (crate::ast::Name::from("ref"), r))
+            .into_iter()
+            .map(|r| (crate::ast::Name::from("ref"), r))
             .collect();
-        let id = self.alloc(
-            heap,
-            Object::Instance(crate::object::Instance {
-                class,
-                attrs,
-                dict: None,
-            }),
-        );
-        for r in refs {
-            heap.stored(id, r);
-        }
-        id
+        self.new_instance(heap, class, attrs)
     }
 
     /// Gives a hidden iterator object one more reference to hold.
     fn shadow_hold(&mut self, heap: &mut H, shadow: ObjId, r: ObjId) {
-        if let Object::Instance(inst) = heap.get_mut(shadow) {
-            inst.attrs.push(("ref".into(), r));
-        }
-        heap.stored(shadow, r);
+        containers::instance_hold(heap, shadow, r);
     }
 
     /// An iterator over `obj` (borrowed), or CPython's TypeError.
@@ -429,13 +412,7 @@ impl<H: Heap> Interp<'_, H> {
             return self.new_tuple_owning(heap, items);
         }
         heap.incref(result);
-        let old = match heap.get_mut(result) {
-            Object::Tuple(t) => std::mem::replace(t, items.clone()),
-            _ => Vec::new(),
-        };
-        for i in items {
-            heap.stored(result, i);
-        }
+        let old = containers::tuple_refill(heap, result, items);
         self.decref_all(heap, old);
         result
     }

@@ -1,15 +1,21 @@
-//! Methods of the built-in containers. Each keeps `List::allocated` as
-//! CPython 3.11's list_resize would, through [`Heap::list_resize`], so
-//! `sys.getsizeof` can follow over-allocation.
+//! Methods of the built-in containers (Objects/listobject.c,
+//! Objects/dictobject.c, Objects/unicodeobject.c): argument checks and
+//! results here, the changes themselves in [`super::containers`], which
+//! tells the heap where CPython resizes.
 
 use num_bigint::BigInt;
 
 use crate::ast::Name;
 use crate::error::PyError;
-use crate::heap::{Heap, SizeModel};
+use crate::heap::Heap;
 use crate::object::{ObjId, Object};
 
+use super::containers::{self, Source};
 use super::{Interp, R};
+
+/// The list `str.split` allocates before it splits (unicodeobject.c's
+/// MAX_PREALLOC), filled in place, then appended to.
+const MAX_PREALLOC: usize = 12;
 
 /// The str methods the subset has.
 const STR_METHODS: &[&str] = &[
@@ -56,7 +62,8 @@ impl<H: Heap> Interp<'_, H> {
         match (heap.get(obj), name) {
             (Object::List(_), "append") => {
                 exact(self, 1)?;
-                self.list_append(heap, obj, args[0]);
+                heap.incref(args[0]);
+                containers::list_append(heap, obj, args[0]);
                 Ok(self.none(heap))
             }
             (Object::List(_), "extend") => {
@@ -79,15 +86,7 @@ impl<H: Heap> Interp<'_, H> {
                     Some(&a) => self.index_of(heap, a, len, "pop")?,
                     None => len - 1,
                 };
-                let item = match heap.get_mut(obj) {
-                    Object::List(l) => {
-                        let item = l.items.remove(i);
-                        l.allocated = H::Sizes::list_capacity(l.allocated, len, len - 1);
-                        item
-                    }
-                    _ => unreachable!("matched above"),
-                };
-                Ok(item)
+                Ok(containers::list_pop(heap, obj, i))
             }
             (Object::List(_), "insert") => {
                 exact(self, 2)?;
@@ -108,37 +107,24 @@ impl<H: Heap> Interp<'_, H> {
                         ));
                     }
                 };
-                let value = args[1];
-                heap.incref(value);
-                if let Object::List(l) = heap.get_mut(obj) {
-                    let len = l.items.len() as i64;
-                    let at = if index < 0 {
-                        (index + len).max(0)
-                    } else {
-                        index.min(len)
-                    } as usize;
-                    l.allocated =
-                        H::Sizes::list_capacity(l.allocated, len as usize, len as usize + 1);
-                    l.items.insert(at, value);
-                }
-                heap.stored(obj, value);
+                heap.incref(args[1]);
+                containers::list_insert(heap, obj, index, args[1]);
                 Ok(self.none(heap))
             }
             (Object::List(_), "clear") => {
                 exact(self, 0)?;
-                self.list_clear(heap, obj);
+                let released = containers::list_clear(heap, obj);
+                self.decref_all(heap, released);
                 Ok(self.none(heap))
             }
             (Object::List(l), "copy") => {
                 exact(self, 0)?;
                 let items = l.items.clone();
-                Ok(self.new_list(heap, items, None))
+                Ok(self.new_list(heap, items))
             }
             (Object::List(_), "reverse") => {
                 exact(self, 0)?;
-                if let Object::List(l) = heap.get_mut(obj) {
-                    l.items.reverse();
-                }
+                containers::list_reverse(heap, obj);
                 Ok(self.none(heap))
             }
             (Object::List(l), "remove") => {
@@ -154,14 +140,7 @@ impl<H: Heap> Interp<'_, H> {
                 let Some(i) = found else {
                     return Err(self.err("ValueError", "list.remove(x): x not in list"));
                 };
-                let removed = match heap.get_mut(obj) {
-                    Object::List(l) => {
-                        let len = l.items.len();
-                        l.allocated = H::Sizes::list_capacity(l.allocated, len, len - 1);
-                        l.items.remove(i)
-                    }
-                    _ => unreachable!("matched above"),
-                };
+                let removed = containers::list_delete(heap, obj, i);
                 self.decref(heap, removed);
                 Ok(self.none(heap))
             }
@@ -198,7 +177,7 @@ impl<H: Heap> Interp<'_, H> {
                     }
                 }
             }
-            (Object::Dict(_), "get") => {
+            (Object::Dict(d), "get") => {
                 if args.is_empty() || args.len() > 2 {
                     return Err(self.err(
                         "TypeError",
@@ -210,10 +189,7 @@ impl<H: Heap> Interp<'_, H> {
                     ));
                 }
                 let v = match self.dict_find(heap, obj, args[0], 0)? {
-                    Some(i) => match heap.get(obj) {
-                        Object::Dict(d) => d.entries[i].1,
-                        _ => unreachable!("a dict"),
-                    },
+                    Some(i) => d.entries[i].1,
                     None => match args.get(1) {
                         Some(&d) => d,
                         None => self.none_id(),
@@ -222,7 +198,7 @@ impl<H: Heap> Interp<'_, H> {
                 heap.incref(v);
                 Ok(v)
             }
-            (Object::Dict(_), "setdefault") => {
+            (Object::Dict(d), "setdefault") => {
                 if args.is_empty() || args.len() > 2 {
                     return Err(self.err(
                         "TypeError",
@@ -233,10 +209,7 @@ impl<H: Heap> Interp<'_, H> {
                     ));
                 }
                 if let Some(i) = self.dict_find(heap, obj, args[0], 0)? {
-                    let v = match heap.get(obj) {
-                        Object::Dict(d) => d.entries[i].1,
-                        _ => unreachable!("a dict"),
-                    };
+                    let v = d.entries[i].1;
                     heap.incref(v);
                     return Ok(v);
                 }
@@ -273,12 +246,7 @@ impl<H: Heap> Interp<'_, H> {
             }
             (Object::Dict(_), "clear") => {
                 exact(self, 0)?;
-                let entries = match heap.get_mut(obj) {
-                    Object::Dict(d) => std::mem::take(&mut d.entries),
-                    _ => unreachable!("a dict"),
-                };
-                heap.dict_cleared(obj);
-                for (k, v) in entries {
+                for (k, v) in containers::dict_clear(heap, obj) {
                     self.decref(heap, k);
                     self.decref(heap, v);
                 }
@@ -291,18 +259,7 @@ impl<H: Heap> Interp<'_, H> {
                     heap.incref(k);
                     heap.incref(v);
                 }
-                let copy = self.alloc(
-                    heap,
-                    Object::Dict(crate::object::Dict {
-                        entries: entries.clone(),
-                        table_size: 0,
-                    }),
-                );
-                for (k, v) in entries {
-                    heap.stored(copy, k);
-                    heap.stored(copy, v);
-                }
-                Ok(copy)
+                Ok(self.new_dict_owning(heap, entries))
             }
             (Object::Str(_), _) if STR_METHODS.contains(&name) => {
                 self.str_method(heap, obj, name, args)
@@ -324,54 +281,15 @@ impl<H: Heap> Interp<'_, H> {
         }
     }
 
-    pub(super) fn list_append(&mut self, heap: &mut H, list: ObjId, value: ObjId) {
-        heap.incref(value);
-        if let Object::List(l) = heap.get_mut(list) {
-            let len = l.items.len();
-            l.allocated = H::Sizes::list_capacity(l.allocated, len, len + 1);
-            l.items.push(value);
-        }
-        heap.stored(list, value);
-    }
-
-    /// `list.extend(iterable)` (also `+=`), sized as 3.11's list_extend:
-    /// a list or tuple into a list with no item array yet is preallocated
-    /// exactly (rounded to even); otherwise one list_resize to the new size.
+    /// `list.extend(iterable)` (also `+=`); `iterable` is borrowed.
     pub(super) fn list_extend(&mut self, heap: &mut H, list: ObjId, iterable: ObjId) -> R<()> {
-        let fast = matches!(heap.get(iterable), Object::List(_) | Object::Tuple(_));
-        let items = self.collect_items(heap, iterable)?;
-        if items.is_empty() {
-            return Ok(());
-        }
-        let n = items.len();
-        if let Object::List(l) = heap.get_mut(list) {
-            let m = l.items.len();
-            l.allocated = if fast && l.allocated == 0 && m == 0 {
-                (n + 1) & !1
-            } else {
-                H::Sizes::list_capacity(l.allocated, m, m + n)
-            };
-            l.items.extend(&items);
-        }
-        for i in items {
-            heap.stored(list, i);
-        }
-        Ok(())
-    }
-
-    /// `list.clear()`: the list is empty before its items are released,
-    /// last to first.
-    fn list_clear(&mut self, heap: &mut H, list: ObjId) {
-        let items = match heap.get_mut(list) {
-            Object::List(l) => {
-                l.allocated = 0;
-                std::mem::take(&mut l.items)
-            }
-            _ => return,
+        let source = match heap.get(iterable) {
+            Object::List(_) | Object::Tuple(_) => Source::Sequence,
+            _ => Source::Iterator,
         };
-        for id in items.into_iter().rev() {
-            self.decref(heap, id);
-        }
+        let items = self.collect_items(heap, iterable)?;
+        containers::list_extend(heap, list, items, source);
+        Ok(())
     }
 
     /// The str methods a lesson may reach for. Like CPython, a result equal
@@ -497,13 +415,14 @@ impl<H: Heap> Interp<'_, H> {
                     .into_iter()
                     .map(|p| self.new_str(heap, p.into()))
                     .collect();
-                let n = items.len();
                 // split preallocates 12 slots (MAX_PREALLOC), then appends.
-                let mut allocated = 12;
-                for i in 12..n {
-                    allocated = H::Sizes::list_capacity(allocated, i, i + 1);
+                let mut items = items;
+                let rest = items.split_off(items.len().min(MAX_PREALLOC));
+                let list = self.new_list_sized(heap, MAX_PREALLOC, items);
+                for item in rest {
+                    containers::list_append(heap, list, item);
                 }
-                return Ok(self.new_list_owning(heap, items, Some(allocated)));
+                return Ok(list);
             }
             "join" => {
                 let Some(&iterable) = args.first() else {

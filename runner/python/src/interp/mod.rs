@@ -8,9 +8,14 @@
 //! doc says "consumes". A value that must survive the evaluation of
 //! another expression is pushed on `stack`, as CPython's value stack holds
 //! it, so an exception releases it where CPython would.
+//!
+//! Every change to what a container holds goes through [`containers`],
+//! which tells the heap about it (`stored`, `resized`, ...) where CPython's
+//! code would.
 
 mod builtins;
 mod calls;
+mod containers;
 mod eval;
 mod exec;
 mod iter;
@@ -248,11 +253,7 @@ impl<'p, H: Heap> Interp<'p, H> {
                     heap.incref(id);
                     ids.push(id);
                 }
-                let t = self.alloc(heap, Object::Tuple(ids.clone()));
-                for id in ids {
-                    heap.stored(t, id);
-                }
-                t
+                self.new_tuple_owning(heap, ids)
             }
         }
     }
@@ -444,29 +445,12 @@ impl<'p, H: Heap> Interp<'p, H> {
             let key = self.name_str(heap, &name);
             entries.push((key, id));
         }
-        let module_dict = self.alloc(
-            heap,
-            Object::Dict(Dict {
-                entries,
-                table_size: 0,
-            }),
-        );
-        let values: Vec<ObjId> = match heap.get(module_dict) {
-            Object::Dict(d) => d.entries.iter().map(|&(_, v)| v).collect(),
-            _ => Vec::new(),
-        };
-        for v in values {
-            heap.stored(module_dict, v);
-        }
+        let module_dict = self.new_dict_owning(heap, entries);
         // The cycle: the dict refers to itself, as the module dict is
         // reached again through its functions' __globals__.
         let key = self.name_str(heap, &Name::from("__globals__"));
         heap.incref(module_dict);
-        if let Object::Dict(d) = heap.get_mut(module_dict) {
-            d.entries.push((key, module_dict));
-        }
-        heap.dict_key_added(module_dict);
-        heap.stored(module_dict, module_dict);
+        containers::dict_add(heap, module_dict, key, module_dict);
         self.teardown_dict = Some(module_dict);
         self.decref(heap, module_dict);
         H::Collector::collect(heap, 2, self);

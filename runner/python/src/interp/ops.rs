@@ -11,7 +11,7 @@ use num_traits::{Signed, ToPrimitive, Zero};
 
 use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::heap::Heap;
-use crate::object::{List, ObjId, Object};
+use crate::object::{ObjId, Object};
 
 use super::{Interp, R};
 
@@ -281,7 +281,7 @@ impl<H: Heap> Interp<'_, H> {
                 (Object::List(x), Object::List(y)) => {
                     let items: Vec<ObjId> = x.items.iter().chain(&y.items).copied().collect();
                     self.check_len(items.len())?;
-                    Ok(Some(self.new_list(heap, items, None)))
+                    Ok(Some(self.new_list(heap, items)))
                 }
                 (Object::Tuple(x), Object::Tuple(y)) => {
                     if y.is_empty() {
@@ -335,7 +335,7 @@ impl<H: Heap> Interp<'_, H> {
                         self.check_len(l.items.len().saturating_mul(n))?;
                         let items: Vec<ObjId> =
                             std::iter::repeat_n(l.items.clone(), n).flatten().collect();
-                        Ok(Some(self.new_list(heap, items, None)))
+                        Ok(Some(self.new_list(heap, items)))
                     }
                     Object::Tuple(t) => {
                         if n == 1 {
@@ -352,56 +352,6 @@ impl<H: Heap> Interp<'_, H> {
             }
             _ => Ok(None),
         }
-    }
-
-    /// A new list holding new references to `items` (borrowed), with
-    /// `allocated` slots (the exact size when `None`, as BUILD_LIST,
-    /// `l * n` and `l1 + l2` make it).
-    pub fn new_list(&mut self, heap: &mut H, items: Vec<ObjId>, allocated: Option<usize>) -> ObjId {
-        for &i in &items {
-            heap.incref(i);
-        }
-        self.new_list_owning(heap, items, allocated)
-    }
-
-    /// Like [`Interp::new_list`], taking over the references in `items`.
-    pub fn new_list_owning(
-        &mut self,
-        heap: &mut H,
-        items: Vec<ObjId>,
-        allocated: Option<usize>,
-    ) -> ObjId {
-        let allocated = allocated.unwrap_or(items.len());
-        let list = self.alloc(
-            heap,
-            Object::List(List {
-                items: items.clone(),
-                allocated,
-            }),
-        );
-        for i in items {
-            heap.stored(list, i);
-        }
-        list
-    }
-
-    /// A new tuple holding new references to `items` (borrowed).
-    pub fn new_tuple(&mut self, heap: &mut H, items: Vec<ObjId>) -> ObjId {
-        for &i in &items {
-            heap.incref(i);
-        }
-        self.new_tuple_owning(heap, items)
-    }
-
-    pub fn new_tuple_owning(&mut self, heap: &mut H, items: Vec<ObjId>) -> ObjId {
-        if items.is_empty() {
-            return self.empty_tuple(heap);
-        }
-        let t = self.alloc(heap, Object::Tuple(items.clone()));
-        for i in items {
-            heap.stored(t, i);
-        }
-        t
     }
 
     fn int_op(&mut self, heap: &mut H, op: BinOp, x: BigInt, y: BigInt) -> R<ObjId> {
@@ -670,11 +620,7 @@ impl<H: Heap> Interp<'_, H> {
                 for &(k, v) in &x.entries {
                     match self.dict_find(heap, b, k, depth + 1)? {
                         Some(i) => {
-                            let w = match heap.get(b) {
-                                Object::Dict(d) => d.entries[i].1,
-                                _ => unreachable!("a dict"),
-                            };
-                            if !same(v, w)? {
+                            if !same(v, y.entries[i].1)? {
                                 return Ok(false);
                             }
                         }
@@ -825,56 +771,6 @@ impl<H: Heap> Interp<'_, H> {
             )
         };
         by_value(heap.get(a)) && by_value(heap.get(b))
-    }
-
-    /// `dict[key] = value` (consumes both `key` and `value`).
-    pub fn dict_set(&mut self, heap: &mut H, dict: ObjId, key: ObjId, value: ObjId) -> R<()> {
-        let found = match self.dict_find(heap, dict, key, 0) {
-            Ok(found) => found,
-            Err(e) => {
-                self.decref(heap, key);
-                self.decref(heap, value);
-                return Err(e);
-            }
-        };
-        match found {
-            Some(i) => {
-                let old = match heap.get_mut(dict) {
-                    Object::Dict(d) => std::mem::replace(&mut d.entries[i].1, value),
-                    _ => unreachable!("a dict"),
-                };
-                heap.stored(dict, value);
-                self.decref(heap, old);
-                // The dict keeps its first key object.
-                self.decref(heap, key);
-            }
-            None => {
-                if let Object::Dict(d) = heap.get_mut(dict) {
-                    d.entries.push((key, value));
-                }
-                heap.dict_key_added(dict);
-                heap.stored(dict, key);
-                heap.stored(dict, value);
-            }
-        }
-        Ok(())
-    }
-
-    /// Removes `key` (borrowed); returns the entry's references for the
-    /// caller to release (key first, then value, as CPython does).
-    pub fn dict_remove(
-        &mut self,
-        heap: &mut H,
-        dict: ObjId,
-        key: ObjId,
-    ) -> R<Option<(ObjId, ObjId)>> {
-        let Some(i) = self.dict_find(heap, dict, key, 0)? else {
-            return Ok(None);
-        };
-        Ok(match heap.get_mut(dict) {
-            Object::Dict(d) => Some(d.entries.remove(i)),
-            _ => None,
-        })
     }
 }
 

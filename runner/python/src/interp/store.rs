@@ -1,13 +1,15 @@
 //! Binding and unbinding: names, attributes, items, unpacking, `del`,
 //! augmented assignment. A store moves the reference it is given into its
-//! place and releases the old one afterwards, as CPython does.
+//! place (through [`super::containers`] for a container) and releases the
+//! old one afterwards, as CPython does.
 
 use num_traits::ToPrimitive;
 
 use crate::ast::{BinOp, Expr, NameRef, Scope, Target};
-use crate::heap::{Heap, SizeModel};
+use crate::heap::Heap;
 use crate::object::{ObjId, Object};
 
+use super::containers;
 use super::{Interp, R};
 
 impl<H: Heap> Interp<'_, H> {
@@ -195,20 +197,7 @@ impl<H: Heap> Interp<'_, H> {
                     let key = self.name_str(heap, &name.into());
                     return self.dict_set(heap, dict, key, value);
                 }
-                let old = match heap.get_mut(owner) {
-                    Object::Instance(inst) => {
-                        match inst.attrs.iter_mut().find(|(n, _)| &**n == name) {
-                            Some(slot) => Some(std::mem::replace(&mut slot.1, value)),
-                            None => {
-                                inst.attrs.push((name.into(), value));
-                                None
-                            }
-                        }
-                    }
-                    _ => unreachable!("matched above"),
-                };
-                heap.stored(owner, value);
-                if let Some(old) = old {
+                if let Some(old) = containers::instance_set_inline(heap, owner, name, value) {
                     self.decref(heap, old);
                 }
                 Ok(())
@@ -221,9 +210,7 @@ impl<H: Heap> Interp<'_, H> {
                 }
                 if name == "__del__" {
                     let is_function = matches!(heap.get(value), Object::Function { .. });
-                    if let Object::Class(class) = heap.get_mut(owner) {
-                        class.has_del = is_function;
-                    }
+                    containers::class_set_has_del(heap, owner, is_function);
                 }
                 let key = self.name_str(heap, &name.into());
                 self.dict_set(heap, namespace, key, value)
@@ -264,15 +251,7 @@ impl<H: Heap> Interp<'_, H> {
                         None => Err(self.no_attribute(heap, owner, name)),
                     };
                 }
-                let removed = match heap.get_mut(owner) {
-                    Object::Instance(inst) => inst
-                        .attrs
-                        .iter()
-                        .position(|(n, _)| &**n == name)
-                        .map(|i| inst.attrs.remove(i).1),
-                    _ => None,
-                };
-                match removed {
+                match containers::instance_del_inline(heap, owner, name) {
                     Some(v) => {
                         self.decref(heap, v);
                         Ok(())
@@ -288,9 +267,7 @@ impl<H: Heap> Interp<'_, H> {
                 match r? {
                     Some((k, v)) => {
                         if name == "__del__" {
-                            if let Object::Class(class) = heap.get_mut(owner) {
-                                class.has_del = false;
-                            }
+                            containers::class_set_has_del(heap, owner, false);
                         }
                         self.decref(heap, k);
                         self.decref(heap, v);
@@ -341,11 +318,7 @@ impl<H: Heap> Interp<'_, H> {
                         return Err(e);
                     }
                 };
-                let old = match heap.get_mut(container) {
-                    Object::List(list) => std::mem::replace(&mut list.items[i], value),
-                    _ => unreachable!("matched above"),
-                };
-                heap.stored(container, value);
+                let old = containers::list_set(heap, container, i, value);
                 self.decref(heap, old);
                 Ok(())
             }
@@ -369,14 +342,7 @@ impl<H: Heap> Interp<'_, H> {
             Object::List(list) => {
                 let len = list.items.len();
                 let i = self.index_of(heap, key, len, "list assignment")?;
-                let removed = match heap.get_mut(container) {
-                    Object::List(list) => {
-                        let removed = list.items.remove(i);
-                        list.allocated = H::Sizes::list_capacity(list.allocated, len, len - 1);
-                        removed
-                    }
-                    _ => unreachable!("matched above"),
-                };
+                let removed = containers::list_delete(heap, container, i);
                 self.decref(heap, removed);
                 Ok(())
             }

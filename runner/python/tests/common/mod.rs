@@ -11,6 +11,8 @@ use memlings_python::{Collector, Heap, ObjId, Object, Options, Output, Runtime, 
 pub struct RcHeap {
     slots: Vec<Option<Slot>>,
     gc: CountingCollector,
+    /// Every weak reference made, so a freed object's can be cleared.
+    weakrefs: Vec<ObjId>,
 }
 
 /// Counts GC allocations and keeps the settings, but never collects.
@@ -42,6 +44,7 @@ impl RcHeap {
                 enabled: true,
                 count0: 0,
             },
+            weakrefs: Vec::new(),
         }
     }
 
@@ -74,13 +77,18 @@ impl Heap for RcHeap {
         if tracked {
             self.gc.count0 += 1;
         }
+        let is_weakref = matches!(object, Object::WeakRef(_));
         self.slots.push(Some(Slot {
             object,
             refcount: 1,
             finalized: false,
             tracked,
         }));
-        ObjId(self.slots.len() as u32 - 1)
+        let id = ObjId(self.slots.len() as u32 - 1);
+        if is_weakref {
+            self.weakrefs.push(id);
+        }
+        id
     }
 
     fn get(&self, id: ObjId) -> &Object {
@@ -120,6 +128,19 @@ impl Heap for RcHeap {
         let slot = self.slots[id.0 as usize].take().expect("alive");
         if slot.tracked {
             self.gc.count0 = self.gc.count0.saturating_sub(1);
+        }
+        // A weak reference to a freed object answers None (its callback is
+        // not called: these tests do not need it).
+        for &w in &self.weakrefs {
+            if let Some(Slot {
+                object: Object::WeakRef(weak),
+                ..
+            }) = self.slots[w.0 as usize].as_mut()
+            {
+                if weak.target == Some(id) {
+                    weak.target = None;
+                }
+            }
         }
         for r in slot.object.release_order() {
             self.decref(r, rt);

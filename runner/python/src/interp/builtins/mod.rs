@@ -16,9 +16,10 @@ use num_traits::{Signed, ToPrimitive, Zero};
 use crate::ast::Name;
 use crate::builtin::Builtin;
 use crate::heap::{Heap, SizeModel};
-use crate::object::{Dict, ObjId, Object, WeakRef};
+use crate::object::{Dict, ObjId, Object};
 use crate::repr;
 
+use super::containers::{self, Source};
 use super::{Interp, R};
 
 impl<H: Heap> Interp<'_, H> {
@@ -228,7 +229,7 @@ impl<H: Heap> Interp<'_, H> {
             Builtin::List => {
                 self.arity("list", args, 0, 1)?;
                 let Some(&a) = args.first() else {
-                    return Ok(self.new_list_owning(heap, Vec::new(), None));
+                    return Ok(self.new_list_owning(heap, Vec::new()));
                 };
                 self.list_from(heap, a)
             }
@@ -389,17 +390,7 @@ impl<H: Heap> Interp<'_, H> {
                 if let Some(c) = callback {
                     heap.incref(c);
                 }
-                let r = self.alloc(
-                    heap,
-                    Object::WeakRef(WeakRef {
-                        target: Some(target),
-                        callback,
-                    }),
-                );
-                if let Some(c) = callback {
-                    heap.stored(r, c);
-                }
-                Ok(r)
+                Ok(self.new_weakref(heap, target, callback))
             }
             Builtin::Gc | Builtin::Sys | Builtin::Weakref => {
                 Err(self.unsupported(format!("the built-in {name}()")))
@@ -506,25 +497,22 @@ impl<H: Heap> Interp<'_, H> {
         }
     }
 
-    /// `list(x)`: sized inputs are preallocated exactly (rounded to even),
-    /// as 3.11's list___init__ does.
+    /// `list(x)`, as 3.11's list___init__ makes it: an empty list, an
+    /// exact item array for a sized `x`, then `list_extend`.
     pub(in crate::interp) fn list_from(&mut self, heap: &mut H, source: ObjId) -> R<ObjId> {
-        let sized = matches!(
-            heap.get(source),
-            Object::List(_)
-                | Object::Tuple(_)
-                | Object::Dict(_)
-                | Object::Str(_)
-                | Object::Range { .. }
-        );
+        let (sized, kind) = match heap.get(source) {
+            Object::List(_) | Object::Tuple(_) => (true, Source::Sequence),
+            Object::Dict(_) | Object::Str(_) | Object::Range { .. } => (true, Source::Iterator),
+            _ => (false, Source::Iterator),
+        };
         let items = self.collect_items(heap, source)?;
         let n = items.len();
-        let allocated = if sized && n > 0 {
-            Some((n + 1) & !1)
-        } else {
-            Some(0)
-        };
-        Ok(self.new_list_owning(heap, items, allocated))
+        let list = self.new_list_owning(heap, Vec::new());
+        if sized && n > 0 {
+            containers::list_preallocate_exact(heap, list, n);
+        }
+        containers::list_extend(heap, list, items, kind);
+        Ok(list)
     }
 }
 

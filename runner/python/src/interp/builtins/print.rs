@@ -110,7 +110,7 @@ impl<H: Heap> Interp<'_, H> {
             return;
         }
         let dict = self.alloc(heap, Object::Dict(Dict::default()));
-        let list = self.new_list_owning(heap, Vec::new(), None);
+        let list = self.new_list_owning(heap, Vec::new());
         let key = self.name_str(heap, &"Py_Repr".into());
         self.repr_state = Some(dict);
         // A str key into a fresh dict: this cannot fail.
