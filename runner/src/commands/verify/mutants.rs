@@ -55,7 +55,7 @@ fn table(scored: &[Scored], sample: usize) -> String {
     out.push_str(&format!(
         "Mutation scores: realistic mistakes each check catches{}\n",
         if sample > 1 {
-            format!(" (a sample: every {sample}th mutant)")
+            format!(" (a sample: 1 in {sample} mutants)")
         } else {
             String::new()
         }
