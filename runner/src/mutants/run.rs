@@ -301,3 +301,47 @@ fn how_caught(report: &Report) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tried(number: usize, equivalent: bool, fate: Fate) -> Tried {
+        Tried {
+            number,
+            mutant: Mutant {
+                reason: format!("mistake {number}"),
+                replace: "a".into(),
+                with: "b".into(),
+                occurrence: None,
+                equivalent: equivalent.then(|| "no input tells".to_string()),
+            },
+            fate,
+        }
+    }
+
+    #[test]
+    fn equivalent_mutants_are_listed_but_not_counted() {
+        let scored = Scored {
+            exercise: "one".into(),
+            tried: vec![
+                tried(1, false, Fate::Caught("case `a` differs".into())),
+                tried(2, false, Fate::Survived),
+                tried(3, true, Fate::Survived),
+                tried(4, false, Fate::Caught("timed out after 10 s".into())),
+            ],
+            errors: Vec::new(),
+        };
+        assert_eq!((scored.caught(), scored.total()), (2, 3));
+        let survivors: Vec<usize> = scored.survivors().map(|t| t.number).collect();
+        assert_eq!(survivors, [2]);
+        let equivalents: Vec<usize> = scored.equivalents().map(|t| t.number).collect();
+        assert_eq!(equivalents, [3]);
+    }
+
+    #[test]
+    fn a_compile_error_is_named_by_its_first_error_line() {
+        let rustc = "\u{1b}[1m\u{1b}[38;5;9merror[E0308]\u{1b}[0m: mismatched types\n --> x.rs:3:5\nerror: aborting";
+        assert_eq!(first_error(rustc), "error[E0308]: mismatched types");
+    }
+}
