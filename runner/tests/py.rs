@@ -493,7 +493,6 @@ fn main() {}
 "#;
 
 #[test]
-#[ignore = "needs ReferenceHeap<A> from the alloc branch"]
 fn an_allocator_runs_inside_the_reference_heap() {
     let sb = common::Sandbox::new();
     sb.write("exercises/99_alloc/system_blocks.rs", SYSTEM_BLOCKS);

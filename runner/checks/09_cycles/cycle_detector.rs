@@ -14,11 +14,13 @@
 //! order of the unreachable list (`gc.garbage` under `gc.DEBUG_SAVEALL`).
 //!
 //! The graphs catch the usual wrong turns: an object at 0 that a reachable
-//! object later in the list rescues (and, through it, another), an object
-//! at 0 that a reachable one reaches before the walk does, self-loops, one
-//! object referring to another several times, two independent cycles, a
-//! garbage cycle holding objects of the generation and objects outside it,
-//! and an empty generation.
+//! object later in the list rescues (and, through it, another), a rescue
+//! that must leave the garbage after it in its order (taking the rescued
+//! object out with `swap_remove` does not), an object at 0 that a
+//! reachable one reaches before the walk does, self-loops, one object
+//! referring to another several times, two independent cycles, a garbage
+//! cycle holding objects of the generation and objects outside it, and an
+//! empty generation.
 
 use std::collections::BTreeMap;
 
@@ -29,6 +31,10 @@ pub const CASES: &[Case] = &[
     ("cycle_with_a_way_in", cycle_with_a_way_in),
     ("self_loops", self_loops),
     ("rescue_order", rescue_order),
+    (
+        "rescue_keeps_the_garbage_in_order",
+        rescue_keeps_the_garbage_in_order,
+    ),
     ("two_cycles", two_cycles),
     ("cycle_holding_others", cycle_holding_others),
     (
@@ -273,6 +279,29 @@ fn rescue_order() -> String {
         outside: &[],
         cpython: "gc.collect(0) = 1; survivors n4 n5 n1 n0 n2; garbage n3",
     }])
+}
+
+/// r comes first and is at 0, so the walk moves it to `unreachable`, then
+/// the cycle g1 g2 after it; k, still named, rescues r. Taking r out of
+/// `unreachable` must leave g1 and g2 in their order: that is the order
+/// the garbage is freed in.
+fn rescue_keeps_the_garbage_in_order() -> String {
+    render(&Graph {
+        program: &[
+            "r = []; g1 = []; g2 = []; k = []",
+            "g1.append(g2); g2.append(g1)",
+            "k.append(r)",
+            "del r, g1, g2",
+        ],
+        objects: &[
+            ("r", 1, &[]),
+            ("g1", 1, &["g2"]),
+            ("g2", 1, &["g1"]),
+            ("k", 1, &["r"]),
+        ],
+        outside: &[],
+        cpython: "gc.collect(0) = 2; survivors k r; garbage g1 g2",
+    })
 }
 
 /// Two cycles made side by side: one still has a name, then neither.

@@ -3,7 +3,8 @@
 //! (the same collections CPython 3.11.7's `gc.callbacks` reported for the
 //! same loop), a heap big enough for the 25% rule to hold a full collection
 //! back, cycles dropped as fast as they are made, explicit `collect(n)`
-//! with promotion and a cycle that reaches into an older generation,
+//! with promotion, a cycle that reaches into an older generation and a
+//! full collection that frees a cycle (what `long_lived_total` counts),
 //! `set_threshold(0)`, `disable`/`enable`, `free`, and `freeze`.
 
 use crate::exercise::{Collection, Gc, ObjId, GENERATIONS};
@@ -382,6 +383,15 @@ fn explicit_collect() -> String {
     step(&mut out, "collect(2)", || collect_line(&mut gc, 2));
     out += &format!("{:<22} {}\n", "", generation_ids(&gc));
     out += &format!("{:<22} {}\n", "", long_lived(&gc));
+    // A full collection that frees something: long_lived_total is what
+    // survived it, not what it examined; and the freed ids come out in
+    // increasing order whatever order the cycle was dropped in.
+    gc.drop_cycle(&[ObjId(8), ObjId(5)]);
+    out += "drop_cycle([8, 5])     (both in gen 2)\n";
+    step(&mut out, "collect(2)", || collect_line(&mut gc, 2));
+    out += &format!("{:<22} {}\n", "", generation_ids(&gc));
+    out += &format!("{:<22} {}\n", "", long_lived(&gc));
+    out += "(long_lived_total: the objects that survived the last full collection)\n";
     out += &format!("gc.get_stats(): {}\n", stats(&gc));
     out
 }

@@ -12,17 +12,23 @@
 //! (`weakref.getweakrefs`). The line `python3 3.11.7:` gives what CPython
 //! did: the callbacks and `__del__`s that ran, in order, what
 //! `gc.collect()` returned, the survivors in the order they reached the
-//! old generation (`gc.get_objects(2)`), and what was freed, in the order
-//! `delete_garbage` took it (`gc.garbage` under `gc.DEBUG_SAVEALL`).
+//! old generation (`gc.get_objects(2)`), what was freed, in the order
+//! `delete_garbage` took it (`gc.garbage` under `gc.DEBUG_SAVEALL`), and
+//! `gc.is_finalized` of what is still alive afterwards.
 //!
 //! The scenarios catch the usual wrong turns: calling a callback as soon as
-//! its weakref is cleared, calling the callback of a weakref that is
-//! garbage, clearing weakrefs to uncollectable objects, running a `__del__`
-//! twice, saving only the object a `__del__` stored (and not what it
-//! reaches, or saving what reaches it), skipping the subtraction of
-//! references from inside the garbage, and counting the resurrected
-//! objects, the live weakrefs or forgetting the uncollectable ones and the
-//! weakrefs that callbacks freed.
+//! its weakref is cleared, or as soon as the weakrefs to its object are,
+//! before those to the next object; walking the weakref list instead of
+//! `unreachable`; calling the callback of a weakref that is garbage, or
+//! counting it as freed by its callback; clearing weakrefs to
+//! uncollectable objects; running a `__del__` twice, never setting the
+//! finalized bit (the survivors show it), or setting it on objects without
+//! `__del__`; saving only the object a `__del__` stored (and not what it
+//! reaches, or saving what reaches it), rescuing an object twice, or
+//! reordering what is left of `unreachable` when one is rescued
+//! (`swap_remove`); skipping the subtraction of references from inside the
+//! garbage; and counting the resurrected objects, the live weakrefs or
+//! forgetting the uncollectable ones and the weakrefs that callbacks freed.
 
 use std::collections::BTreeMap;
 
@@ -36,6 +42,12 @@ pub const CASES: &[Case] = &[
     ("already_finalized", already_finalized),
     ("weakref_callbacks", weakref_callbacks),
     ("weakref_in_garbage", weakref_in_garbage),
+    ("weakrefs_to_two_objects", weakrefs_to_two_objects),
+    (
+        "weak_value_dictionary_in_garbage",
+        weak_value_dictionary_in_garbage,
+    ),
+    ("rescue_keeps_the_order", rescue_keeps_the_order),
     ("mix", mix),
 ];
 
@@ -287,6 +299,25 @@ fn render(s: &Scenario) -> String {
             .collect();
         out += &format!("afterwards: {}\n", after.join(", "));
     }
+    // The finalized bit is what keeps a survivor's `__del__` from running
+    // again in the next collection; only what is still alive can show it.
+    let alive: Vec<ObjId> = collection
+        .survivors
+        .iter()
+        .chain(&collection.uncollectable)
+        .copied()
+        .collect();
+    if !alive.is_empty() {
+        let bits: Vec<String> = alive
+            .iter()
+            .map(|&id| match collection.objects.get(&id) {
+                Some(o) if o.finalized => format!("{} True", name(id)),
+                Some(_) => format!("{} False", name(id)),
+                None => format!("{} (not an object of the garbage)", name(id)),
+            })
+            .collect();
+        out += &format!("gc.is_finalized afterwards: {}\n", bits.join(", "));
+    }
 
     // All at once.
     let mut fresh = build(s);
@@ -369,7 +400,7 @@ fn resurrection() -> String {
         weakrefs: &[],
         cpython: &[
             "__del__ head a b c; gc.collect() = 1",
-            "survivors b c a; freed head",
+            "survivors b c a; freed head; gc.is_finalized True for b c a",
         ],
     })
 }
@@ -390,7 +421,10 @@ fn resurrecting_another() -> String {
             ("data", 1, &[], Fin::None, false),
         ],
         weakrefs: &[],
-        cpython: &["__del__ p; gc.collect() = 1; survivors child data; freed p"],
+        cpython: &[
+            "__del__ p; gc.collect() = 1; survivors child data; freed p",
+            "gc.is_finalized(child), gc.is_finalized(data) False: no __del__, never finalized",
+        ],
     })
 }
 
@@ -479,6 +513,98 @@ fn weakref_in_garbage() -> String {
     })
 }
 
+/// Two objects in a cycle, each with a weakref whose callback is live; the
+/// weakrefs are listed the other way round. Clearing follows `unreachable`,
+/// not the weakref list, and every weakref is cleared before the first
+/// callback is called.
+fn weakrefs_to_two_objects() -> String {
+    render(&Scenario {
+        program: &[
+            "# class Node: __del__ prints its name; on_wa, on_wb print",
+            "a = Node('a'); b = Node('b'); a.other = b; b.other = a",
+            "wb = weakref.ref(b, on_wb); wa = weakref.ref(a, on_wa)",
+            "del a, b",
+        ],
+        garbage: &[
+            ("a", 1, &["b"], Fin::Del(&[]), false),
+            ("b", 1, &["a"], Fin::Del(&[]), false),
+        ],
+        weakrefs: &[("wb", "b", Cb::Keeps), ("wa", "a", Cb::Keeps)],
+        cpython: &["callbacks wa wb; __del__ a b; gc.collect() = 2; freed a b"],
+    })
+}
+
+/// A `WeakValueDictionary` that is garbage itself. Its entry is a
+/// `KeyedRef` whose callback (the dictionary's `_remove`) would delete the
+/// entry; being garbage, it is cleared and never called. It is counted
+/// once, as an object of the garbage, not also as a weakref freed by its
+/// callback.
+fn weak_value_dictionary_in_garbage() -> String {
+    render(&Scenario {
+        program: &[
+            "# class Node: __del__ prints",
+            "a = Node(); a.me = a",
+            "a.cache = weakref.WeakValueDictionary(); a.cache['a'] = a",
+            "# cache.data is data, its KeyedRef data['a'] is entry; cache._remove is remove,",
+            "# entry's callback; remove.__defaults__ is defaults, whose first item, selfref,",
+            "# is a weakref to cache; cache._pending_removals is pending, ._iterating iterating",
+            "del a",
+        ],
+        garbage: &[
+            ("a", 1, &["a", "cache"], Fin::Del(&[]), false),
+            (
+                "cache",
+                1,
+                &["remove", "pending", "iterating", "data"],
+                Fin::None,
+                false,
+            ),
+            ("selfref", 1, &[], Fin::None, false),
+            ("defaults", 1, &["selfref"], Fin::None, false),
+            ("remove", 2, &["defaults"], Fin::None, false),
+            ("pending", 1, &[], Fin::None, false),
+            ("iterating", 1, &[], Fin::None, false),
+            ("entry", 1, &["remove"], Fin::None, false),
+            ("data", 1, &["entry"], Fin::None, false),
+        ],
+        weakrefs: &[("entry", "a", Cb::Drops), ("selfref", "cache", Cb::None)],
+        cpython: &[
+            "no callback; __del__ a; gc.collect() = 9",
+            "freed a cache selfref defaults remove pending iterating entry data",
+        ],
+    })
+}
+
+/// b's `__del__` stores b; b rescues c, which comes first in the list and
+/// is also reached through d, after b; c, scanned in its turn, rescues e.
+/// The cycle h1 h2 stays garbage, and is cleared in list order: rescuing
+/// c and e must not reorder what is left.
+fn rescue_keeps_the_order() -> String {
+    render(&Scenario {
+        program: &[
+            "# Node(name, keep): __del__ prints its name; if self.keep: saved.append(self)",
+            "c = Node('c'); c.leaf = Node('e')",
+            "h1 = Node('h1'); h2 = Node('h2'); h1.other = h2; h2.other = h1",
+            "b = Node('b', keep=True); b.me = b; b.leaf = c; b.d = Node('d'); b.d.leaf = c",
+            "# b visits c, b, d: Node instances share their keys, and c added leaf before b added me",
+            "del c, h1, h2, b",
+        ],
+        garbage: &[
+            ("c", 2, &["e"], Fin::Del(&[]), false),
+            ("e", 1, &[], Fin::Del(&[]), false),
+            ("h1", 1, &["h2"], Fin::Del(&[]), false),
+            ("h2", 1, &["h1"], Fin::Del(&[]), false),
+            ("b", 1, &["c", "b", "d"], Fin::Del(&["b"]), false),
+            ("d", 1, &["c"], Fin::Del(&[]), false),
+        ],
+        weakrefs: &[],
+        cpython: &[
+            "__del__ c e h1 h2 b d; gc.collect() = 2",
+            "survivors b d c e; freed h1 h2; gc.is_finalized True for b d c e",
+        ],
+    })
+}
+
 /// Everything at once: an object finalized earlier, a legacy finalizer
 /// holding a list, a live weakref to it, and a pair resurrected by one of
 /// them, with a live weakref to the one that resurrects.
@@ -506,6 +632,7 @@ fn mix() -> String {
         cpython: &[
             "callbacks watch_p; __del__ p q; gc.collect() = 3",
             "survivors p q; freed f; gc.garbage == [old]; watch_old() is old",
+            "gc.is_finalized True for p q, False for old box",
         ],
     })
 }

@@ -58,9 +58,6 @@ pub struct ReferenceHeap<A: Allocator = SystemAllocator> {
     free_lists: FreeLists,
     trash: Trashcan,
     allocator: A,
-    /// The list last handed out by `get_mut`, whose capacity the
-    /// interpreter may have changed (see `memory`).
-    changing_list: Option<ObjId>,
 }
 
 impl<A: Allocator + Default> Default for ReferenceHeap<A> {
@@ -95,7 +92,6 @@ impl<A: Allocator> ReferenceHeap<A> {
             free_lists: FreeLists::default(),
             trash: Trashcan::default(),
             allocator,
-            changing_list: None,
         }
     }
 
@@ -120,16 +116,29 @@ impl<A: Allocator> ReferenceHeap<A> {
         }
     }
 
-    /// The checked mode's invariant: what a live object refers to is live.
+    /// The checked mode's invariants: what a live object refers to is live.
+    /// And every list's item block is the size its capacity asks for: no
+    /// growth bypassed `Heap::resized`.
     fn check_no_dangling(&self) {
         for id in self.store.live() {
-            if let Some(object) = self.store.object(id) {
-                for referent in object.traverse() {
-                    assert!(
-                        self.store.slot(referent).is_some(),
-                        "{id:?} ({object:?}) refers to the freed object {referent:?}"
-                    );
-                }
+            let Some(slot) = self.store.slot(id) else {
+                continue;
+            };
+            for referent in slot.object.traverse() {
+                assert!(
+                    self.store.slot(referent).is_some(),
+                    "{id:?} ({:?}) refers to the freed object {referent:?}",
+                    slot.object
+                );
+            }
+            if let Object::List(list) = &slot.object {
+                let want = size_model::list_items_bytes(list.allocated);
+                let has = slot.table.map_or(0, |block| block.size);
+                assert_eq!(
+                    has, want,
+                    "{id:?}: a list with {} slots has an item block of {has} bytes",
+                    list.allocated
+                );
             }
         }
     }
@@ -181,7 +190,6 @@ impl<A: Allocator> Heap for ReferenceHeap<A> {
     type Sizes = CPythonSizes;
 
     fn alloc<R: Runtime<Self>>(&mut self, object: Object, rt: &mut R) -> ObjId {
-        self.sync_lists();
         self.allocate(object, rt)
     }
 
@@ -193,7 +201,6 @@ impl<A: Allocator> Heap for ReferenceHeap<A> {
     }
 
     fn get_mut(&mut self, id: ObjId) -> &mut Object {
-        self.watch_list(id);
         match self.store.object_mut(id) {
             Some(object) => object,
             None => dead_object(id),
@@ -201,12 +208,10 @@ impl<A: Allocator> Heap for ReferenceHeap<A> {
     }
 
     fn incref(&mut self, id: ObjId) {
-        self.sync_lists();
         self.incref_object(id);
     }
 
     fn decref<R: Runtime<Self>>(&mut self, id: ObjId, rt: &mut R) {
-        self.sync_lists();
         self.decref_object(id, rt);
     }
 
@@ -227,7 +232,6 @@ impl<A: Allocator> Heap for ReferenceHeap<A> {
     }
 
     fn stored(&mut self, container: ObjId, value: ObjId) {
-        self.sync_lists();
         // An attribute stored into an instance whose __dict__ exists lands
         // in that dict.
         let dict = match self.store.object(container) {
@@ -241,7 +245,6 @@ impl<A: Allocator> Heap for ReferenceHeap<A> {
     }
 
     fn resized(&mut self, list: ObjId, old_len: usize, new_len: usize) {
-        self.sync_lists();
         self.resize_list(list, old_len, new_len);
     }
 
@@ -251,13 +254,11 @@ impl<A: Allocator> Heap for ReferenceHeap<A> {
         if capacity == 0 {
             self.clear_list_items(list);
         } else {
-            self.sync_lists();
             self.preallocate_list_items(list, capacity);
         }
     }
 
     fn dict_key_added(&mut self, dict: ObjId) {
-        self.sync_lists();
         let Some(Object::Dict(d)) = self.store.object(dict) else {
             return;
         };
@@ -282,7 +283,6 @@ impl<A: Allocator> Heap for ReferenceHeap<A> {
     }
 
     fn dict_cleared(&mut self, dict: ObjId) {
-        self.sync_lists();
         // (Here too the table goes before the entries are released.)
         self.keys_cleared(dict);
     }
@@ -290,7 +290,6 @@ impl<A: Allocator> Heap for ReferenceHeap<A> {
 
 impl<A: Allocator> Drop for ReferenceHeap<A> {
     fn drop(&mut self) {
-        self.sync_lists();
         self.give_everything_back();
     }
 }
@@ -305,7 +304,6 @@ impl<A: Allocator> Collector<ReferenceHeap<A>> for Generational {
         generation: usize,
         rt: &mut R,
     ) -> usize {
-        heap.sync_lists();
         // gc_collect_impl: a collection started from a __del__ during a
         // collection does nothing.
         if heap.collector.state.collecting {

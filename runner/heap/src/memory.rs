@@ -30,10 +30,9 @@
 //! And the iterators CPython makes are one block each here too, but of the
 //! size of the instance the interpreter stands in for them with.
 //!
-//! A list's capacity is the interpreter's to change as well (it writes
-//! `allocated` through `get_mut`), so the heap does not trust its item
-//! block to still fit: the list last handed out mutably is checked at the
-//! heap's next call, and its block moved to the capacity it has then.
+//! The interpreter never changes a list's capacity itself: every growth
+//! comes here through `Heap::resized` and `Heap::items_reallocated`, so
+//! the allocator sees each reallocation CPython would make.
 
 use memlings_python::{Allocator, Block, ObjId, Object};
 
@@ -196,23 +195,6 @@ impl<A: Allocator> ReferenceHeap<A> {
         }
     }
 
-    /// The list the interpreter may be changing: checked at the heap's next
-    /// call.
-    pub(super) fn watch_list(&mut self, id: ObjId) {
-        self.sync_lists();
-        if matches!(self.store.object(id), Some(Object::List(_))) {
-            self.changing_list = Some(id);
-        }
-    }
-
-    /// Brings the item array of the list last handed out mutably to the
-    /// capacity it has now.
-    pub(super) fn sync_lists(&mut self) {
-        if let Some(id) = self.changing_list.take() {
-            self.sync_list_items(id);
-        }
-    }
-
     /// A list's item array, to the size its capacity asks for, as
     /// `list_resize` would have moved it: made, or moved (to 0 bytes, for a
     /// capacity of 0: only clearing the list frees it, see
@@ -247,11 +229,6 @@ impl<A: Allocator> ReferenceHeap<A> {
 
     /// `_list_clear`: the list has no item array any more.
     pub(super) fn clear_list_items(&mut self, id: ObjId) {
-        if self.changing_list == Some(id) {
-            // Its capacity is 0 now: no need to move the array first.
-            self.changing_list = None;
-        }
-        self.sync_lists();
         let Some(slot) = self.store.slot_mut(id) else {
             return;
         };

@@ -189,9 +189,12 @@ impl World {
 
     fn append(&mut self, list: ObjId, value: ObjId) {
         self.share(&[value]);
+        let len = match self.heap.get(list) {
+            Object::List(l) => l.items.len(),
+            _ => panic!("not a list"),
+        };
+        self.heap.resized(list, len, len + 1);
         if let Object::List(l) = self.heap.get_mut(list) {
-            let len = l.items.len();
-            l.allocated = CPythonSizes::list_capacity(l.allocated, len, len + 1);
             l.items.push(value);
         }
         self.heap.stored(list, value);
