@@ -47,10 +47,20 @@ pub fn choose<'r>(
     registry: &'r Registry,
     done: &BTreeSet<String>,
 ) -> Option<(&'r Exercise, &'r HeapPart)> {
+    choose_among(registry, done, None)
+}
+
+/// [`choose`] among the exercises that provide `layer` (any, for `None`).
+pub fn choose_among<'r>(
+    registry: &'r Registry,
+    done: &BTreeSet<String>,
+    layer: Option<Layer>,
+) -> Option<(&'r Exercise, &'r HeapPart)> {
     let mut providers = registry
         .exercises
         .iter()
-        .filter_map(|ex| ex.heap.as_ref().map(|part| (ex, part)));
+        .filter_map(|ex| ex.heap.as_ref().map(|part| (ex, part)))
+        .filter(|(_, part)| layer.is_none_or(|layer| part.provides == layer));
     let first = providers.clone().next()?;
     Some(
         providers
@@ -69,14 +79,26 @@ impl LearnerHeap {
                     .into(),
             )
         })?;
-        let registry = Registry::load(&ws.registry())?;
-        let (state, _) = State::load(&ws, &registry);
-        let (ex, part) = choose(&registry, &state.done).ok_or_else(|| {
+        Self::find_in(ws, None)?.ok_or_else(|| {
             UserError::Other(format!(
                 "no exercise in {} provides a heap (a `heap = {{ provides = ... }}` key), so there is none of yours to run; use --heap reference",
                 crate::workspace::REGISTRY
             ))
-        })?;
+        })
+    }
+
+    /// The learner's allocator in `ws`, as the progress chooses it among
+    /// the exercises that provide one; `None` when none does.
+    pub fn find_allocator(ws: Workspace) -> Result<Option<LearnerHeap>, UserError> {
+        Self::find_in(ws, Some(Layer::Allocator))
+    }
+
+    fn find_in(ws: Workspace, layer: Option<Layer>) -> Result<Option<LearnerHeap>, UserError> {
+        let registry = Registry::load(&ws.registry())?;
+        let (state, _) = State::load(&ws, &registry);
+        let Some((ex, part)) = choose_among(&registry, &state.done, layer) else {
+            return Ok(None);
+        };
         let pieces = std::iter::once(&ex.name)
             .chain(&ex.uses)
             .filter_map(|name| registry.get(name).ok())
@@ -91,14 +113,14 @@ impl LearnerHeap {
                 }
             })
             .collect();
-        Ok(LearnerHeap {
+        Ok(Some(LearnerHeap {
             file: ws.exercise_file(ex),
             done: state.is_done(&ex.name),
             part: part.clone(),
             exercise: ex.clone(),
             pieces,
             ws,
-        })
+        }))
     }
 
     /// One or two lines: which layers of the heap are the learner's, from
@@ -137,16 +159,7 @@ impl LearnerHeap {
             ),
         };
         let mut lines = vec![format!("your heap: {layers}")];
-        let unfinished: Vec<String> = self
-            .pieces
-            .iter()
-            .filter_map(|p| match (p.todos, p.done) {
-                (0, true) => None,
-                (0, false) => Some(format!("{} (its check has not passed)", p.name)),
-                (1, _) => Some(format!("{} (1 todo!() left)", p.name)),
-                (n, _) => Some(format!("{} ({n} todo!() left)", p.name)),
-            })
-            .collect();
+        let unfinished = self.unfinished();
         if !unfinished.is_empty() {
             let names: Vec<&str> = unfinished.iter().map(String::as_str).collect();
             lines.push(format!(
@@ -156,9 +169,23 @@ impl LearnerHeap {
         }
         lines
     }
+
+    /// Each of the learner's files in the heap that is not finished, with
+    /// why: `pools (2 todo!() left)`, `sizes (its check has not passed)`.
+    pub fn unfinished(&self) -> Vec<String> {
+        self.pieces
+            .iter()
+            .filter_map(|p| match (p.todos, p.done) {
+                (0, true) => None,
+                (0, false) => Some(format!("{} (its check has not passed)", p.name)),
+                (1, _) => Some(format!("{} (1 todo!() left)", p.name)),
+                (n, _) => Some(format!("{} ({n} todo!() left)", p.name)),
+            })
+            .collect()
+    }
 }
 
-fn join_and(items: &[&str]) -> String {
+pub fn join_and(items: &[&str]) -> String {
     match items {
         [] => String::new(),
         [one] => one.to_string(),
@@ -226,6 +253,24 @@ heap = { provides = "allocator", type = "Pools" }
         )
         .unwrap();
         assert!(choose(&none, &BTreeSet::new()).is_none());
+    }
+
+    #[test]
+    fn an_allocator_is_chosen_among_the_allocators_only() {
+        let registry = registry();
+        let pick = |done: &[&str]| {
+            let done = done.iter().map(|s| s.to_string()).collect();
+            choose_among(&registry, &done, Some(Layer::Allocator)).map(|(ex, _)| ex.name.clone())
+        };
+        // The storage heap passed is no allocator: the first allocator it is.
+        assert_eq!(pick(&["storage"]).as_deref(), Some("pools"));
+        assert_eq!(pick(&[]).as_deref(), Some("pools"));
+        let storage_only = Registry::parse(
+            &REGISTRY.replace("heap = { provides = \"allocator\"", "# heap = {"),
+            Path::new("x.toml"),
+        )
+        .unwrap();
+        assert!(choose_among(&storage_only, &BTreeSet::new(), Some(Layer::Allocator)).is_none());
     }
 
     fn heap(name: &str, pieces: Vec<Piece>) -> LearnerHeap {

@@ -1,6 +1,7 @@
 //! The memlings runner as a library: the binary in `main.rs` is a thin shell
 //! over these modules, and the integration tests drive the same code.
 
+pub mod bench;
 pub mod check;
 pub mod commands;
 pub mod error;

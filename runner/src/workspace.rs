@@ -20,6 +20,8 @@ pub const CHECKS: &str = "runner/checks";
 pub const PRISTINE: &str = "runner/pristine";
 /// One folder of expected outputs per exercise.
 pub const SNAPSHOTS: &str = "runner/snapshots";
+/// The allocation traces `memlings bench` replays by default.
+pub const TRACES: &str = "runner/traces";
 
 /// Where `ex` sits in any folder laid out like `exercises/`.
 pub fn in_tree(ex: &Exercise) -> String {
@@ -119,6 +121,15 @@ impl Workspace {
     /// The Python bridge's crate, which heaps from Part III on implement.
     pub fn python_crate(&self) -> PathBuf {
         self.root.join("runner/python")
+    }
+
+    /// The trace replay's crate, which `memlings bench` runs an allocator in.
+    pub fn bench_crate(&self) -> PathBuf {
+        self.root.join("runner/bench")
+    }
+
+    pub fn traces_dir(&self) -> PathBuf {
+        self.root.join(TRACES)
     }
 
     /// The reference heap's crate, which runs a learner's allocator.

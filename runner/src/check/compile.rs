@@ -223,6 +223,26 @@ impl Package {
     /// Builds the named binaries, all at once so cargo can use every core,
     /// and keeps going past failures so each exercise gets its own verdict.
     pub fn build(&self, names: &[&str], color: bool) -> Result<HashMap<String, Compiled>> {
+        self.build_in(names, color, false)
+    }
+
+    /// [`build`](Self::build) with optimizations, for a program whose speed
+    /// is measured (`memlings bench`): an allocator compiled without them is
+    /// slower than the system's malloc for no fault of its own.
+    pub fn build_optimized(
+        &self,
+        names: &[&str],
+        color: bool,
+    ) -> Result<HashMap<String, Compiled>> {
+        self.build_in(names, color, true)
+    }
+
+    fn build_in(
+        &self,
+        names: &[&str],
+        color: bool,
+        release: bool,
+    ) -> Result<HashMap<String, Compiled>> {
         let cargo_bin = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let mut cmd = Command::new(cargo_bin);
         cmd.arg("build")
@@ -236,6 +256,9 @@ impl Package {
             } else {
                 "--message-format=json"
             });
+        if release {
+            cmd.arg("--release");
+        }
         for name in names {
             cmd.arg("--bin").arg(format!("{}{name}", self.prefix));
         }

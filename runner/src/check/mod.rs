@@ -416,7 +416,7 @@ pub fn run_cases(binary: &std::path::Path, limits: Limits) -> Result<Vec<(String
 
 /// A token exercise code cannot predict: std's hasher keys are seeded from
 /// the operating system's randomness.
-fn fresh_token() -> String {
+pub(crate) fn fresh_token() -> String {
     let mut token = String::from("memlings-");
     for _ in 0..2 {
         let mut h = std::collections::hash_map::RandomState::new().build_hasher();

@@ -1,5 +1,6 @@
 //! The command line: one module per subcommand.
 
+mod bench;
 mod check;
 mod go;
 mod hint;
@@ -86,6 +87,20 @@ pub enum Command {
     /// program raised an exception or the outputs differ, 2 bad input (no
     /// such file, not UTF-8, syntax error, outside the subset, step limit).
     Py(py::PyArgs),
+    /// Replay allocation traces on your allocator and the system's, and score them
+    ///
+    /// Each trace (runner/traces/*.trace, or the files given) is replayed on
+    /// the allocator of the last Part V exercise you passed (else the first)
+    /// and on the system allocator, in one program built with
+    /// optimizations. For each: correctness (blocks aligned to 16, no two
+    /// live blocks overlapping, contents kept), utilization (peak live bytes
+    /// over peak heap bytes), throughput (operations per second) and a score
+    /// (60 × utilization + 40 × throughput against the system's, capped at
+    /// 1). Without an allocator exercise, the system allocator runs alone.
+    ///
+    /// Exit codes: 0 every replay was correct, 1 one was not, 2 bad input
+    /// (a malformed trace, your allocator does not compile).
+    Bench(bench::BenchArgs),
     /// For authors and CI: prove every exercise is complete and consistent
     Verify {
         /// Before verifying, record the exercise files as their starting code
@@ -146,6 +161,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Verify {
             update_pristine, ..
         } => verify::run(&book, update_pristine),
+        Command::Bench(args) => bench::run(&book, &args),
         Command::Py(_) => unreachable!("handled before the workbook opens"),
     }
 }
