@@ -68,3 +68,13 @@ print('displays', size([a, b, a]), size([1, 2, 3]), size([a] * 5), size([a, b] +
 big = [a, b, a, b, a, b, a, b, a, b, a, b, a, b, a, b, a, b, a, b, a, b, a, b, a, b, a, b, a, b, a]
 print('big display', len(big), size(big))
 print('slices', size(big[1:4]), size(big[:]), size(big.copy()))
+# A list popped empty keeps the 0-byte array list_resize left it, so extend
+# resizes it; a cleared or new list has none and gets an exact one.
+popped = [1, 2]
+popped.pop()
+popped.pop()
+popped.extend([1, 2, 3])
+cleared = [1, 2]
+cleared.clear()
+cleared.extend([1, 2, 3])
+print('extend after pop / clear / new', size(popped), size(cleared), size([] + [1, 2, 3]))

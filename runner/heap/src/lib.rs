@@ -248,6 +248,12 @@ impl<A: Allocator> Heap for ReferenceHeap<A> {
         self.resize_list(list, old_len, new_len);
     }
 
+    fn has_item_array(&self, list: ObjId) -> bool {
+        self.store
+            .slot(list)
+            .is_some_and(|slot| slot.table.is_some())
+    }
+
     fn items_reallocated(&mut self, list: ObjId, capacity: usize) {
         // (`_list_clear` frees the array after releasing the items; here the
         // interpreter releases them after this call.)

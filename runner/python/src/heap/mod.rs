@@ -121,6 +121,14 @@ pub trait Heap: Sized {
         }
     }
 
+    /// Whether `list` has an item array (CPython's `ob_item != NULL`). A
+    /// list made empty, or cleared, has none; one emptied by `pop` keeps
+    /// the 0-byte array `list_resize` left it. A heap that does not follow
+    /// the arrays answers from the capacity, which cannot tell those apart.
+    fn has_item_array(&self, list: ObjId) -> bool {
+        matches!(self.get(list), Object::List(l) if l.allocated > 0)
+    }
+
     /// A NEW key was just pushed onto `dict`'s entries (not an overwrite):
     /// where CPython's keys table may grow (`insertion_resize`). Called
     /// before [`Heap::stored`] for the same store. Deleting a key calls

@@ -151,9 +151,8 @@ pub(super) fn list_extend<H: Heap>(heap: &mut H, list: ObjId, items: Vec<ObjId>,
     if source == Source::Sequence && n == 0 {
         return;
     }
-    // A list with no item array (`ob_item == NULL`) gets an exact one; as
-    // far as the model can tell, that is an empty list with no capacity.
-    if m == 0 && list_ref(heap, list).allocated == 0 {
+    // A list with no item array (`ob_item == NULL`) gets an exact one.
+    if !heap.has_item_array(list) {
         if n > 0 {
             list_preallocate_exact(heap, list, n);
         }
