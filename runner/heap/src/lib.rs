@@ -248,6 +248,10 @@ impl<A: Allocator> Heap for ReferenceHeap<A> {
         self.resize_list(list, old_len, new_len);
     }
 
+    fn allocated_blocks(&self) -> Option<usize> {
+        Some(self.allocator.stats().blocks)
+    }
+
     fn has_item_array(&self, list: ObjId) -> bool {
         self.store
             .slot(list)

@@ -106,6 +106,7 @@ table! {
     GcIsTracked = "gc.is_tracked", ModuleFunction, Vector;
     SysGetrefcount = "sys.getrefcount", ModuleFunction, Vector;
     SysGetsizeof = "sys.getsizeof", ModuleFunction, Tuple;
+    SysGetallocatedblocks = "sys.getallocatedblocks", ModuleFunction, Vector;
     WeakrefRef = "weakref.ref", ModuleType, Tuple;
 }
 

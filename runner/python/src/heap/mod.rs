@@ -121,6 +121,13 @@ pub trait Heap: Sized {
         }
     }
 
+    /// `sys.getallocatedblocks()`: the blocks the heap's allocator has
+    /// handed out and not had back. `None` for a heap without an allocator
+    /// (the program then stops with a one-line "unsupported" error).
+    fn allocated_blocks(&self) -> Option<usize> {
+        None
+    }
+
     /// Whether `list` has an item array (CPython's `ob_item != NULL`). A
     /// list made empty, or cleared, has none; one emptied by `pop` keeps
     /// the 0-byte array `list_resize` left it. A heap that does not follow

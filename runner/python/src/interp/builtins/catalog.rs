@@ -113,7 +113,6 @@ const SYS_ATTRS: &[&str] = &[
     "float_repr_style",
     "get_asyncgen_hooks",
     "get_int_max_str_digits",
-    "getallocatedblocks",
     "getdefaultencoding",
     "getdlopenflags",
     "getfilesystemencodeerrors",

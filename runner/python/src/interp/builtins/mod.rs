@@ -368,6 +368,15 @@ impl<H: Heap> Interp<'_, H> {
                 let n = heap.refcount(args[0]);
                 Ok(self.new_int(heap, BigInt::from(n)))
             }
+            Builtin::SysGetallocatedblocks => {
+                self.arity("getallocatedblocks", args, 0, 0)?;
+                let Some(n) = heap.allocated_blocks() else {
+                    return Err(
+                        self.unsupported("sys.getallocatedblocks() on a heap without an allocator")
+                    );
+                };
+                Ok(self.new_int(heap, BigInt::from(n)))
+            }
             Builtin::SysGetsizeof => {
                 self.arity("getsizeof", args, 1, 2)?;
                 let n = H::Sizes::getsizeof(heap, args[0]);
