@@ -103,13 +103,21 @@ impl Package {
             paths.insert(ex.name.clone(), staged.paths);
             sources.insert(ex.name.clone(), staged.exercise);
         }
+        // The check of an allocator runs Python programs on the reference
+        // heap over the learner's allocator, so the package needs that crate.
+        let reference = [("memlings-heap", ws.heap_crate())];
+        let needs_heap = exercises.iter().any(|ex| {
+            ex.heap
+                .as_ref()
+                .is_some_and(|part| part.provides == crate::registry::Layer::Allocator)
+        });
         let mut package = Package::generate(
             ws,
             &tree.label,
             &format!("check-{}", tree.label),
             &format!("the checks of {}", tree.dir.display()),
             &bins,
-            &[],
+            if needs_heap { &reference } else { &[] },
         )?;
         package.paths = paths;
         package.sources = sources;
