@@ -626,6 +626,33 @@ mod tests {
     }
 
     #[test]
+    fn a_wholly_free_arena_goes_back_unless_it_is_the_last() {
+        let mut a = Pymalloc::default();
+        let per_arena = POOLS_PER_ARENA * ((POOL_SIZE - POOL_OVERHEAD) / 512);
+        let first: Vec<Block> = (0..per_arena).map(|_| a.allocate(512).unwrap()).collect();
+        let second = a.allocate(512).unwrap();
+        assert_eq!(place(&a, second), (1, 0, 48));
+        for &b in &first {
+            a.free(b);
+        }
+        // Arena 0 went before arena 1 in usable_arenas: given back.
+        assert_eq!(a.live_arenas(), vec![1]);
+        a.free(second);
+        assert_eq!(a.live_arenas(), vec![1]);
+        let again = a.allocate(16).unwrap();
+        assert_eq!(place(&a, again), (1, 0, 48));
+        a.free(again);
+        assert_eq!(
+            a.arena_counts(),
+            ArenaCounts {
+                allocated_total: 2,
+                reclaimed: 1,
+                current: 1
+            }
+        );
+    }
+
+    #[test]
     fn contents_survive_reallocation_and_the_system_counts() {
         let mut a = Pymalloc::default();
         let b = a.allocate(40).unwrap();
