@@ -9,6 +9,7 @@ pub mod heap_program;
 pub mod hint;
 pub mod invocation;
 pub mod learner_heap;
+pub mod mutants;
 pub mod pristine;
 pub mod progress;
 pub mod registry;

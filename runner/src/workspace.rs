@@ -41,6 +41,12 @@ impl Exercise {
     pub fn check_rel(&self) -> String {
         format!("{CHECKS}/{}", in_tree(self))
     }
+
+    /// The catalogue of realistic mistakes its check must catch, beside
+    /// the check (see `crate::mutants`).
+    pub fn mutants_rel(&self) -> String {
+        format!("{CHECKS}/{}/{}.mutants.toml", self.chapter, self.name)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -84,6 +90,10 @@ impl Workspace {
 
     pub fn check_file(&self, ex: &Exercise) -> PathBuf {
         self.root.join(ex.check_rel())
+    }
+
+    pub fn mutants_file(&self, ex: &Exercise) -> PathBuf {
+        self.root.join(ex.mutants_rel())
     }
 
     /// The exercise's starting code, as shipped: what `reset` restores.

@@ -6,7 +6,9 @@
 //! recursion gives every call its own locals; a discarded result is freed;
 //! a frame's locals are released in the order they were bound (seen in
 //! which freed slot the next objects reuse: releasing them in reverse hands
-//! out the slots the other way round); errors change nothing.
+//! out the slots the other way round); rebinding a name releases the object
+//! it held, and `b = b` takes the new reference before the old one goes, so
+//! an object only that name holds survives it; errors change nothing.
 //!
 //! Each trace starts with the Python it models; a `print(x)` there is a
 //! "look up x" step in the trace. Where Python would raise, the trace shows
@@ -18,6 +20,7 @@ use crate::harness::{attempt, Case};
 pub const CASES: &[Case] = &[
     ("locals_die_at_return", locals_die_at_return),
     ("locals_released_in_order", locals_released_in_order),
+    ("rebinding", rebinding),
     ("arguments_are_references", arguments_are_references),
     ("lookup_order", lookup_order),
     ("recursion", recursion),
@@ -176,6 +179,24 @@ fn locals_released_in_order() -> String {
             Return(None, None),
             Assign("x", text("x")),
             Assign("y", text("y")),
+        ],
+    )
+}
+
+/// `b` is the only reference to 'tmp': `b = b` must not free it (store
+/// the new reference, then release the old one), and `b = 'other'` must.
+fn rebinding() -> String {
+    trace(
+        "def f():\n    b = 'tmp'\n    b = b        # 'tmp' must survive this\n    print(b)\n\
+         \x20   b = 'other'  # but not this: nothing refers to it then\n    return b\n\
+         r = f()",
+        &[
+            Call("f", &[]),
+            Assign("b", text("tmp")),
+            Alias("b", "b"),
+            Lookup("b"),
+            Assign("b", text("other")),
+            Return(Some("b"), Some("r")),
         ],
     )
 }

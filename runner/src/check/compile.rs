@@ -64,23 +64,63 @@ pub struct Package {
     sources: HashMap<String, PathBuf>,
 }
 
+/// One check binary to build: `exercise`'s check, compiled against the
+/// exercise code in `source`.
+#[derive(Debug, Clone)]
+pub struct Binary<'e> {
+    /// Unique in its package; the exercise's name unless one package holds
+    /// several versions of an exercise (mutants of its solution, say).
+    pub name: String,
+    pub exercise: &'e Exercise,
+    pub source: PathBuf,
+}
+
 impl Package {
     /// Writes (or refreshes) the generated package for `tree`: one binary
     /// per exercise, each compiled from staged copies of the exercise, the
     /// exercises it uses (from the solutions), its check and the harness.
     pub fn prepare(ws: &Workspace, tree: &SourceTree, exercises: &[Exercise]) -> Result<Package> {
-        let stage_root = ws.build_dir().join(&tree.label).join("stage");
+        let bins: Vec<Binary> = exercises
+            .iter()
+            .map(|ex| Binary {
+                name: ex.name.clone(),
+                exercise: ex,
+                source: tree.file(ex),
+            })
+            .collect();
+        Package::prepare_binaries(
+            ws,
+            &tree.label,
+            &format!("the checks of {}", tree.dir.display()),
+            exercises,
+            &bins,
+        )
+    }
+
+    /// Writes (or refreshes) the generated package in the build folder
+    /// `label` with exactly the binaries `bins`. `registry` is every
+    /// exercise, where a binary's `uses` are looked up.
+    pub fn prepare_binaries(
+        ws: &Workspace,
+        label: &str,
+        purpose: &str,
+        registry: &[Exercise],
+        bins: &[Binary],
+    ) -> Result<Package> {
+        let stage_root = ws.build_dir().join(label).join("stage");
         let harness = stage::stage_harness(ws, &stage_root)?;
-        let mut bins = Vec::new();
+        let mut mains = Vec::new();
         let mut paths = HashMap::new();
         let mut sources = HashMap::new();
-        for ex in exercises {
+        for bin in bins {
+            let ex = bin.exercise;
             let uses: Vec<&Exercise> = ex
                 .uses
                 .iter()
-                .filter_map(|name| exercises.iter().find(|e| &e.name == name))
+                .filter_map(|name| registry.iter().find(|e| &e.name == name))
                 .collect();
-            let staged = stage::stage(ws, &stage_root, ex, &tree.file(ex), &uses, &harness)?;
+            let staged =
+                stage::stage(ws, &stage_root, &bin.name, ex, &bin.source, &uses, &harness)?;
             let allocator = if staged.own_allocator {
                 ""
             } else {
@@ -99,26 +139,22 @@ impl Package {
                 check = staged.check,
                 harness = staged.harness,
             );
-            bins.push((ex.name.clone(), main));
-            paths.insert(ex.name.clone(), staged.paths);
-            sources.insert(ex.name.clone(), staged.exercise);
+            mains.push((bin.name.clone(), main));
+            paths.insert(bin.name.clone(), staged.paths);
+            sources.insert(bin.name.clone(), staged.exercise);
         }
         // The check of an allocator runs Python programs on the reference
-        // heap over the learner's allocator, so the package needs that crate.
+        // heap over the learner's allocator, so its package needs that crate.
         let reference = [("memlings-heap", ws.heap_crate())];
-        let needs_heap = exercises.iter().any(|ex| {
-            ex.heap
+        let needs_heap = bins.iter().any(|bin| {
+            bin.exercise
+                .heap
                 .as_ref()
                 .is_some_and(|part| part.provides == crate::registry::Layer::Allocator)
         });
-        let mut package = Package::generate(
-            ws,
-            &tree.label,
-            &format!("check-{}", tree.label),
-            &format!("the checks of {}", tree.dir.display()),
-            &bins,
-            if needs_heap { &reference } else { &[] },
-        )?;
+        let extra: &[(&str, PathBuf)] = if needs_heap { &reference } else { &[] };
+        let mut package =
+            Package::generate(ws, label, &format!("check-{label}"), purpose, &mains, extra)?;
         package.paths = paths;
         package.sources = sources;
         Ok(package)

@@ -7,7 +7,7 @@ mod judges;
 pub mod protocol;
 pub mod render;
 pub mod sandbox;
-mod stage;
+pub(crate) mod stage;
 pub mod todos;
 
 use std::collections::HashMap;
@@ -21,7 +21,7 @@ use anyhow::Result;
 use crate::registry::{Exercise, Registry};
 use crate::snapshot;
 use crate::workspace::Workspace;
-use compile::{Compiled, Package, SourceTree};
+use compile::{Binary, Compiled, Package, SourceTree};
 use protocol::{CaseResult, Panic};
 use sandbox::{Ended, Limits};
 
@@ -103,29 +103,75 @@ impl<'a> Checker<'a> {
         done: impl Fn(&Report) + Sync,
     ) -> Result<Vec<Report>> {
         let package = Package::prepare(self.ws, &self.tree, &self.registry.exercises)?;
+        let bins: Vec<Binary> = exercises
+            .iter()
+            .map(|ex| Binary {
+                name: ex.name.clone(),
+                exercise: ex,
+                source: self.tree.file(ex),
+            })
+            .collect();
+        self.check_built(&package, &bins, done)
+    }
+
+    /// Checks each of `bins` (exercise code from anywhere, several versions
+    /// of one exercise if need be) exactly as a learner's file is checked,
+    /// in one generated package in the build folder `label`: one cargo run,
+    /// then the runs in parallel. `done` is called once per finished report.
+    pub fn check_binaries(
+        &self,
+        label: &str,
+        bins: &[Binary],
+        done: impl Fn(&Report) + Sync,
+    ) -> Result<Vec<Report>> {
+        let package = Package::prepare_binaries(
+            self.ws,
+            label,
+            &format!("memlings {label}"),
+            &self.registry.exercises,
+            bins,
+        )?;
+        self.check_built(&package, bins, done)
+    }
+
+    fn check_built(
+        &self,
+        package: &Package,
+        bins: &[Binary],
+        done: impl Fn(&Report) + Sync,
+    ) -> Result<Vec<Report>> {
         // Every snapshot is read before any exercise runs: what a run does
         // to the files cannot change how it, or another, is judged.
         let mut expected: HashMap<String, snapshot::Snapshots> = HashMap::new();
-        for ex in exercises {
-            expected.insert(ex.name.clone(), snapshot::load(&self.ws.snapshot_dir(ex))?);
+        let mut exercises: Vec<&Exercise> = Vec::new();
+        for bin in bins {
+            let ex = bin.exercise;
+            if !expected.contains_key(&ex.name) {
+                expected.insert(ex.name.clone(), snapshot::load(&self.ws.snapshot_dir(ex))?);
+                exercises.push(ex);
+            }
         }
-        let judges = judges::Judges::read(self.ws, exercises);
-        let names: Vec<&str> = exercises.iter().map(|ex| ex.name.as_str()).collect();
+        let judges = judges::Judges::read(self.ws, &exercises);
+        let names: Vec<&str> = bins.iter().map(|bin| bin.name.as_str()).collect();
         let compiled = package.build(&names, self.color)?;
 
         let slots: Vec<Mutex<Option<Result<Report>>>> =
-            exercises.iter().map(|_| Mutex::new(None)).collect();
+            bins.iter().map(|_| Mutex::new(None)).collect();
         let next = std::sync::atomic::AtomicUsize::new(0);
         let workers = std::thread::available_parallelism()
             .map_or(2, |n| n.get())
-            .min(exercises.len().max(1));
+            .min(bins.len().max(1));
         std::thread::scope(|scope| {
             for _ in 0..workers {
                 scope.spawn(|| loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                    let Some(ex) = exercises.get(i) else { break };
-                    let mut result =
-                        self.run_one(ex, &compiled[&ex.name], &expected[&ex.name], &package);
+                    let Some(bin) = bins.get(i) else { break };
+                    let mut result = self.run_one(
+                        bin,
+                        &compiled[&bin.name],
+                        &expected[&bin.exercise.name],
+                        package,
+                    );
                     // Sealed folders cannot have changed by the run; a change
                     // there is an author's edit, which must stay.
                     let changed = if sandbox::seals_folders() {
@@ -154,27 +200,28 @@ impl<'a> Checker<'a> {
 
     fn run_one(
         &self,
-        ex: &Exercise,
+        bin: &Binary,
         compiled: &Compiled,
         expected: &snapshot::Snapshots,
         package: &Package,
     ) -> Result<Report> {
+        let ex = bin.exercise;
         let mut report = Report {
             exercise: ex.name.clone(),
             verdict: Verdict::Passed,
             cases: Vec::new(),
             program_output: String::new(),
             program_stderr: String::new(),
-            exercise_file: self.relative_paths(&self.tree.file(ex).display().to_string()),
+            exercise_file: self.relative_paths(&bin.source.display().to_string()),
             todo_lines: std::fs::read_to_string(
                 package
-                    .compiled_source(&ex.name)
-                    .map_or_else(|| self.tree.file(ex), Path::to_path_buf),
+                    .compiled_source(&bin.name)
+                    .map_or_else(|| bin.source.clone(), Path::to_path_buf),
             )
             .map(|source| todos::lines(&source))
             .unwrap_or_default(),
         };
-        let shown = |text: &str| self.relative_paths(&package.shown_paths(&ex.name, text));
+        let shown = |text: &str| self.relative_paths(&package.shown_paths(&bin.name, text));
         let binary = match compiled {
             Compiled::Errors(text) => {
                 report.verdict = Verdict::CompileError(self.relative_paths(text));

@@ -51,19 +51,21 @@ pub struct Staged {
     pub own_allocator: bool,
 }
 
-/// Stages `ex` from `source` (the learner's file, or a solution) under
-/// `root`: `<root>/<name>/tree/<chapter>/<name>.rs`, with each exercise it
-/// `uses` beside it, where its `#[path = "../<chapter>/<name>.rs"]`
-/// includes expect them. `harness` is the harness's staged copy.
+/// Stages `ex` from `source` (the learner's file, a solution, a mutant of
+/// one) for the binary `bin` under `root`:
+/// `<root>/<bin>/tree/<chapter>/<name>.rs`, with each exercise it `uses`
+/// beside it, where its `#[path = "../<chapter>/<name>.rs"]` includes
+/// expect them. `harness` is the harness's staged copy.
 pub fn stage(
     ws: &Workspace,
     root: &Path,
+    bin: &str,
     ex: &Exercise,
     source: &Path,
     uses: &[&Exercise],
     harness: &Path,
 ) -> Result<Staged> {
-    let dir = root.join(&ex.name);
+    let dir = root.join(bin);
     let tree = dir.join("tree");
     let mut paths = PathMap::default();
 

@@ -105,8 +105,25 @@ pub enum Command {
     Verify {
         /// Before verifying, record the exercise files as their starting code
         /// (in runner/pristine/, what `reset` restores)
-        #[arg(long)]
+        #[arg(long, conflicts_with = "mutants")]
         update_pristine: bool,
+        /// Instead, run each exercise's mutant catalogue (realistic mistakes,
+        /// as edits of its solution) and report which its check misses
+        #[arg(long)]
+        mutants: bool,
+        /// With --mutants: only these exercises
+        #[arg(
+            long,
+            requires = "mutants",
+            value_delimiter = ',',
+            value_name = "NAME,..."
+        )]
+        only: Vec<String>,
+        /// With --mutants: only every N-th mutant of each catalogue (the same
+        /// ones each time)
+        #[arg(long, requires = "mutants", value_name = "N", default_value_t = 1,
+              value_parser = clap::value_parser!(u64).range(1..))]
+        sample: u64,
     },
 }
 
@@ -135,7 +152,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check { name, all } => check::run(&mut book, name.as_deref(), all),
         Command::Hint { name } => hint::run(&book, name.as_deref()),
         Command::Reset { name } => reset::run(&mut book, &name),
-        Command::Verify { update_pristine } => verify::run(&book, update_pristine),
+        Command::Verify {
+            mutants: true,
+            only,
+            sample,
+            ..
+        } => verify::mutants::run(&book, &only, sample as usize),
+        Command::Verify {
+            update_pristine, ..
+        } => verify::run(&book, update_pristine),
         Command::Bench(args) => bench::run(&book, &args),
         Command::Py(_) => unreachable!("handled before the workbook opens"),
     }

@@ -5,7 +5,8 @@
 //! nothing is left over that the registry does not name, and each heap the
 //! registry declares is the type it says. With
 //! `--update-pristine` it first records the starting code and writes the
-//! manifests' `[[bin]]` lists from the registry (see `manifest`).
+//! manifests' `[[bin]]` lists from the registry (see `manifest`). With
+//! `--mutants` it runs the mutant catalogues instead (see `mutants`).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -16,6 +17,7 @@ use colored::Colorize;
 
 mod heaps;
 mod manifest;
+pub mod mutants;
 
 use crate::check::compile::SourceTree;
 use crate::check::{render, CaseOutcome, Report, Verdict};
@@ -153,6 +155,7 @@ fn structure(session: &Workbook, ex: &Exercise, problems: &mut Vec<String>) {
         ("exercise", ex.exercise_rel()),
         ("solution", ex.solution_rel()),
         ("check", ex.check_rel()),
+        ("mutant catalogue", ex.mutants_rel()),
     ] {
         if !ws.root.join(&rel).is_file() {
             problems.push(format!("`{}`: its {what} file {rel} is missing", ex.name));
@@ -227,7 +230,14 @@ fn orphans(session: &Workbook, problems: &mut Vec<String>) {
         .registry
         .exercises
         .iter()
-        .flat_map(|ex| [ex.exercise_rel(), ex.solution_rel(), ex.check_rel()])
+        .flat_map(|ex| {
+            [
+                ex.exercise_rel(),
+                ex.solution_rel(),
+                ex.check_rel(),
+                ex.mutants_rel(),
+            ]
+        })
         .chain([ws.display(&ws.harness_support())])
         .collect();
     for dir in [
@@ -235,7 +245,15 @@ fn orphans(session: &Workbook, problems: &mut Vec<String>) {
         workspace::SOLUTIONS,
         workspace::CHECKS,
     ] {
-        for file in rust_files(&ws.root.join(dir)) {
+        let catalogues = if dir == workspace::CHECKS {
+            files_ending(&ws.root.join(dir), ".mutants.toml")
+        } else {
+            Vec::new()
+        };
+        for file in files_ending(&ws.root.join(dir), ".rs")
+            .into_iter()
+            .chain(catalogues)
+        {
             let rel = ws.display(&file);
             if !known.contains(&rel) {
                 problems.push(format!("{rel}: not named by any exercise in the registry"));
@@ -283,7 +301,7 @@ fn report_recorded(recorded: &pristine::Recorded) {
     }
 }
 
-fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
+fn files_ending(dir: &Path, suffix: &str) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -293,7 +311,7 @@ fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
                 if path.file_name().is_some_and(|n| n != "target") {
                     stack.push(path);
                 }
-            } else if path.extension().is_some_and(|e| e == "rs") {
+            } else if path.to_string_lossy().ends_with(suffix) {
                 out.push(path);
             }
         }
