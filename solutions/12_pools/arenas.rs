@@ -202,7 +202,8 @@ impl Arena {
 
     /// Whether `offset` is the start of a block that `pool` has carved.
     fn is_block(&self, pool: usize, offset: usize) -> bool {
-        let Some(h) = self.pools.get(pool) else {
+        // More pools than fit would be past the arena's end.
+        let Some(h) = self.pools.get(pool).filter(|_| pool < POOLS_PER_ARENA) else {
             return false;
         };
         h.szidx != NO_CLASS

@@ -22,6 +22,7 @@ use crate::harness::{attempt, Case};
 pub const CASES: &[Case] = &[
     ("placement", placement),
     ("lifo_reuse", lifo_reuse),
+    ("blocks_per_pool", blocks_per_pool),
     ("full_pool_rejoins_front", full_pool_rejoins_front),
     ("empty_pool_reused", empty_pool_reused),
     ("arenas_sorted", arenas_sorted),
@@ -214,7 +215,7 @@ fn full_pool_rejoins_front() -> String {
     let Some(next) = allocate(&mut out, &mut a, "b31", 512) else {
         return out;
     };
-    allocate(&mut out, &mut a, "b32", 512);
+    let b32 = allocate(&mut out, &mut a, "b32", 512);
     out += &format!("  a new pool: usedpools[31]: {}\n", usedpools(&a, 31));
     free(&mut out, &mut a, "b7", first[7]);
     out += &format!(
@@ -227,6 +228,49 @@ fn full_pool_rejoins_front() -> String {
     free(&mut out, &mut a, "b30", last);
     free(&mut out, &mut a, "b31", next);
     out += &format!("  usedpools[31]: {}\n", usedpools(&a, 31));
+    if let Some(b32) = b32 {
+        free(&mut out, &mut a, "b32", b32);
+    }
+    out += &format!(
+        "  pool 0:1 empty, off the list: usedpools[31]: {}; freepools of arena 0: {:?}\n",
+        usedpools(&a, 31),
+        a.freepools(0)
+    );
+    allocate(&mut out, &mut a, "b34", 512);
+    out
+}
+
+/// For each class, how many blocks one pool hands out before the next
+/// allocation takes a second pool.
+fn blocks_per_pool() -> String {
+    let mut out = "class  block  blocks in the first pool  (16384 - 48) / block  first pool leaves usedpools\n".to_string();
+    for szidx in 0..32 {
+        let size = (szidx + 1) * 16;
+        let mut a = Pymalloc::default();
+        let mut count = 0;
+        let mut left = "never".to_string();
+        let shown = loop {
+            match attempt(|| a.allocate(size)) {
+                Ok(Some(block)) => match attempt(|| a.locate(block.addr)) {
+                    Ok(Place::Pool(id, _)) if id.pool == 0 && count <= 1024 => {
+                        count += 1;
+                        if left == "never" && a.usedpools(szidx).is_empty() {
+                            left = format!("after block {count}");
+                        }
+                    }
+                    Ok(Place::Pool(..)) => break count.to_string(),
+                    Ok(Place::System) => break "a block from the system".to_string(),
+                    Err(msg) => break format!("locate panicked: {msg}"),
+                },
+                Ok(None) => break "allocate -> None".to_string(),
+                Err(msg) => break format!("panicked: {msg}"),
+            }
+        };
+        out += &format!(
+            "{szidx:>5}  {size:>5}  {shown:>24}  {:>20}  {left}\n",
+            (16384 - 48) / size
+        );
+    }
     out
 }
 
@@ -389,19 +433,19 @@ fn arena_released() -> String {
         "arena 1 down to its last pool: usable_arenas {}\n",
         usable(&a)
     );
-    if let Err(msg) = free_pools(&mut a, &mut by_pool, &arena1[63..]) {
-        return out + &msg + "\n";
-    }
-    out += &format!(
-        "arena 1 empty, and not the last usable arena: given back\n  usable_arenas {}\n  {}\n",
-        usable(&a),
-        arenas(&a)
-    );
     if let Err(msg) = free_all(&mut a, &keep) {
         return out + &msg + "\n";
     }
     out += &format!(
         "the 16-byte block freed: arena 3 empty, and the last usable arena: kept\n  usable_arenas {}\n  {}\n",
+        usable(&a),
+        arenas(&a)
+    );
+    if let Err(msg) = free_pools(&mut a, &mut by_pool, &arena1[63..]) {
+        return out + &msg + "\n";
+    }
+    out += &format!(
+        "arena 1 empty, with arena 3 after it: given back\n  usable_arenas {}\n  {}\n",
         usable(&a),
         arenas(&a)
     );
