@@ -45,7 +45,10 @@
 //! links, the system blocks, `locate`). You write the lists: `link_front`,
 //! `unlink`, `allocate_small`, `allocate_from_new_pool`, `free_small`,
 //! `insert_to_freepool`, then `allocate`, `reallocate` and `free`, and
-//! keep the counts that `stats` reads.
+//! keep the counts that `stats` reads. The one `unsafe` call left to you
+//! is the copy of a moved block (`std::ptr::copy_nonoverlapping`): say in
+//! a `// SAFETY:` comment why it is sound. Once the check passes, run it
+//! under Miri: `cargo +nightly miri run -p memlings-exercises --bin arenas`.
 //!
 //! ```
 //! let mut a = Pymalloc::default();
