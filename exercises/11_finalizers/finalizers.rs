@@ -18,7 +18,10 @@
 //!    weakrefs to it, in list order). A cleared weakref with a callback
 //!    that is *not* garbage (not in `unreachable`) gets its callback
 //!    queued. Only when every weakref is cleared are the queued callbacks
-//!    called, in queue order.
+//!    called, in queue order. A queued weakref may be `uncollectable` (an
+//!    object with a legacy finalizer holds it, so step 1 took it): queueing
+//!    takes it out of `uncollectable` too, as CPython moves it out of that
+//!    list to call its callback, and then to the old generation.
 //! 3. `finalize_garbage`: each object of `unreachable` whose `__del__` has
 //!    never run (not `finalized`) runs it, in list order, and is marked
 //!    finalized. A `__del__` may store references to garbage objects in
@@ -31,7 +34,7 @@
 //!    goes to `survivors`, in the order the `move_unreachable` walk leaves
 //!    it. The rest stays in `unreachable`, in its order.
 //! 5. `delete_garbage`: every object still in `unreachable` is cleared
-//!    with `tp_clear`, in order, and freed.
+//!    with `tp_clear`, in order, and freed; `unreachable` ends empty.
 //!
 //! Then `collect` runs the five steps and returns what `gc.collect()`
 //! would. Each step records what it does in `events`.
@@ -92,7 +95,8 @@ pub struct Object {
 /// What a weakref's callback does, as far as the collector can see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Callback {
-    /// It runs, and the weakref stays alive (a name still holds it).
+    /// It runs, and the weakref stays alive (a name, or an object,
+    /// still holds it).
     KeepsWeakref,
     /// It drops the last reference to its own weakref, as the callback of
     /// a `WeakValueDictionary` entry does when it deletes the entry: the
@@ -119,7 +123,8 @@ pub enum Event {
     /// `handle_weakrefs`: this weakref now points at nothing.
     WeakrefCleared(ObjId),
     /// `handle_weakrefs`: the weakref just cleared has a callback, and it
-    /// is not garbage itself: its callback will be called.
+    /// is not garbage itself: its callback will be called. If it was
+    /// uncollectable, it is not any more.
     CallbackQueued(ObjId),
     /// `handle_weakrefs`: this weakref's callback is called.
     CallbackCalled(ObjId),
@@ -154,7 +159,8 @@ pub struct Collection {
     /// in the garbage, in the order of each target's weakref list
     /// (`weakref.getweakrefs(x)` shows it).
     pub weakrefs: Vec<WeakRef>,
-    /// Objects with a legacy finalizer and everything they reach.
+    /// Objects with a legacy finalizer and everything they reach, but for
+    /// the weakrefs among them whose callbacks `handle_weakrefs` queued.
     pub uncollectable: Vec<ObjId>,
     /// Weakrefs freed by their own callbacks.
     pub weakrefs_freed: usize,
@@ -212,8 +218,8 @@ impl Collection {
 
     /// Step 2, `handle_weakrefs`: clear the weakrefs to the garbage and in
     /// it, queueing the callbacks of the weakrefs that are not garbage;
-    /// then call the queued callbacks. A callback that drops its weakref
-    /// frees it.
+    /// then call the queued callbacks. A queued weakref is no longer
+    /// uncollectable. A callback that drops its weakref frees it.
     pub fn handle_weakrefs(&mut self) {
         todo!()
     }
@@ -231,7 +237,8 @@ impl Collection {
         todo!()
     }
 
-    /// Step 5, `delete_garbage`: clear and free what is left.
+    /// Step 5, `delete_garbage`: clear and free what is left, emptying
+    /// `unreachable`.
     pub fn delete_garbage(&mut self) {
         todo!()
     }

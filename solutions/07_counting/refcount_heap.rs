@@ -17,7 +17,8 @@ pub struct Slot {
 }
 
 /// Objects live in `slots`; an `ObjId(n)` is the index `n`. A freed slot
-/// becomes `None` and its index goes on `free`, to be reused first.
+/// becomes `None` and its index goes on `free`, to be reused first, last
+/// freed first.
 #[derive(Debug, Default)]
 pub struct RefcountHeap {
     pub slots: Vec<Option<Slot>>,
@@ -57,8 +58,8 @@ impl RefcountHeap {
 
     // ANCHOR: dealloc
     /// The count of `id` just reached zero: finalize, then clear its weak
-    /// references, then free, then let go of what it held (which may free
-    /// more).
+    /// references, then let go of what it held (which may free more), then
+    /// free its slot.
     fn dealloc<R: Runtime<Self>>(&mut self, id: ObjId, rt: &mut R) {
         if self.has_finalizer(id) && !self.slot(id).finalized {
             // __del__ runs on a live object: give it a reference for the
@@ -78,10 +79,12 @@ impl RefcountHeap {
         let slot = self.slots[id.0 as usize]
             .take()
             .expect("a dying object is alive");
-        self.free.push(id.0);
         for held in slot.object.release_order() {
             self.decref(held, rt);
         }
+        // Only now, as list_dealloc gives its block back after the items:
+        // the next allocation reuses this slot, not one of the items'.
+        self.free.push(id.0);
     }
     // ANCHOR_END: dealloc
 }
@@ -161,8 +164,9 @@ impl Heap for RefcountHeap {
 impl RefcountHeap {
     /// Weak references to a dying object go dead (`target = None`). Call it
     /// in `dealloc` once the object is sure to die: after `__del__` did not
-    /// resurrect it, before its slot is freed. Their callbacks are Part IV's
-    /// business (the finalizers chapter).
+    /// resurrect it, before it lets go of what it held (whose `__del__`s
+    /// must find it dead) and so before its slot is freed. Their callbacks
+    /// are Part IV's business (the finalizers chapter).
     fn clear_weakrefs(&mut self, id: ObjId) {
         for slot in self.slots.iter_mut().flatten() {
             if let Object::WeakRef(weak) = &mut slot.object {

@@ -45,7 +45,8 @@ pub struct Object {
 /// What a weakref's callback does, as far as the collector can see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Callback {
-    /// It runs, and the weakref stays alive (a name still holds it).
+    /// It runs, and the weakref stays alive (a name, or an object,
+    /// still holds it).
     KeepsWeakref,
     /// It drops the last reference to its own weakref, as the callback of
     /// a `WeakValueDictionary` entry does when it deletes the entry: the
@@ -72,7 +73,8 @@ pub enum Event {
     /// `handle_weakrefs`: this weakref now points at nothing.
     WeakrefCleared(ObjId),
     /// `handle_weakrefs`: the weakref just cleared has a callback, and it
-    /// is not garbage itself: its callback will be called.
+    /// is not garbage itself: its callback will be called. If it was
+    /// uncollectable, it is not any more.
     CallbackQueued(ObjId),
     /// `handle_weakrefs`: this weakref's callback is called.
     CallbackCalled(ObjId),
@@ -107,7 +109,8 @@ pub struct Collection {
     /// in the garbage, in the order of each target's weakref list
     /// (`weakref.getweakrefs(x)` shows it).
     pub weakrefs: Vec<WeakRef>,
-    /// Objects with a legacy finalizer and everything they reach.
+    /// Objects with a legacy finalizer and everything they reach, but for
+    /// the weakrefs among them whose callbacks `handle_weakrefs` queued.
     pub uncollectable: Vec<ObjId>,
     /// Weakrefs freed by their own callbacks.
     pub weakrefs_freed: usize,
@@ -177,7 +180,8 @@ impl Collection {
     // ANCHOR: handle_weakrefs
     /// `handle_weakrefs`: clear every weakref to the garbage (and every
     /// weakref in it) before any Python code runs, queueing the callbacks
-    /// of the weakrefs that are not garbage; then call them.
+    /// of the weakrefs that are not garbage (which takes them out of
+    /// `uncollectable`, if they were there); then call them.
     pub fn handle_weakrefs(&mut self) {
         let mut queued = Vec::new();
         for &op in &self.unreachable {
@@ -194,6 +198,12 @@ impl Collection {
                 if wr.callback.is_some() && !in_garbage {
                     self.events.push(Event::CallbackQueued(wr.id));
                     queued.push(wr.id);
+                    // Step 1 may have made it uncollectable (an object with
+                    // a legacy finalizer holds it): `gc_is_collecting` is
+                    // false for it all the same, and CPython moves it from
+                    // `finalizers` to the callbacks to call, then to the
+                    // old generation.
+                    self.uncollectable.retain(|&id| id != wr.id);
                 }
             }
         }
@@ -293,7 +303,7 @@ impl Collection {
     // ANCHOR: delete_garbage
     /// `delete_garbage`: `tp_clear` on each object left, in order. Each one
     /// drops its references, the cycles break, and reference counting
-    /// frees them.
+    /// frees them. The list ends empty.
     pub fn delete_garbage(&mut self) {
         for id in std::mem::take(&mut self.unreachable) {
             self.events.push(Event::Cleared(id));

@@ -13,6 +13,12 @@
 //! CPython keeps working (`subtype_dealloc` clears weakrefs only once the
 //! finalizer has not resurrected the object). `freed_slots_are_reused` also holds
 //! `live_objects` to index order, which `--trace` and `--dot` rely on.
+//!
+//! Freed slots are reused last freed first, and a dying object's slot is
+//! freed after what it held, as CPython's `list_dealloc` gives its block
+//! back after releasing its items: `memory_freed_last` and
+//! `python_ids_reused` show which ids the next objects get, as `id()` does
+//! on python3 3.11.7 (a dying list's address goes to the next new list).
 
 use std::collections::BTreeMap;
 
@@ -27,12 +33,14 @@ pub const CASES: &[Case] = &[
     ("counts_step_by_step", counts_step_by_step),
     ("freed_slots_are_reused", freed_slots_are_reused),
     ("cascade_order", cascade_order),
+    ("memory_freed_last", memory_freed_last),
     ("finalizer_and_resurrection", finalizer_and_resurrection),
     ("weakrefs_cleared_at_death", weakrefs_cleared_at_death),
     ("python_aliasing", python_aliasing),
     ("python_del_order", python_del_order),
     ("python_resurrection", python_resurrection),
     ("python_weakrefs_go_dead", python_weakrefs_go_dead),
+    ("python_ids_reused", python_ids_reused),
     (
         "python_weakref_survives_resurrection",
         python_weakref_survives_resurrection,
@@ -257,11 +265,15 @@ fn freed_slots_are_reused() -> String {
     out += &format!("b and c freed, alive: {}\n", w.alive());
     let d = w.text("d");
     let e = w.text("e");
-    let reused = |x: ObjId| x == b || x == c;
+    let was = |x: ObjId| match x {
+        _ if x == b => "b's",
+        _ if x == c => "c's",
+        _ => "not a freed one",
+    };
     out += &format!(
-        "d, e allocated: both in freed slots: {}, different: {}\n",
-        reused(d) && reused(e),
-        d != e
+        "d, e allocated: d in {} slot, e in {} (c was freed last, so it is reused first)\n",
+        was(d),
+        was(e)
     );
     out += &format!(
         "alive: {}, refcounts a d e: {} {} {}\n",
@@ -312,6 +324,35 @@ fn cascade_order() -> String {
     out += &w.decref(noisy);
     out += &w.take_log();
     out += &format!("alive: {}\n", w.alive());
+    out
+}
+
+/// `x = [a, b]` dies: b, then a, then x's own slot are freed, and the
+/// next objects take them back in the other order. python3 3.11.7 does the
+/// same with `x = [[], []]`: after `del x`, three new lists get the old
+/// `id(x)`, `id(x[0])` and `id(x[1])`, in that order (`list_dealloc`
+/// releases the items, last first, then puts x on the list free list, which
+/// `PyList_New` pops).
+fn memory_freed_last() -> String {
+    let mut w = World::new();
+    let mut out = String::new();
+    let a = w.list("a", &[]);
+    let b = w.list("b", &[]);
+    let x = w.list("x", &[a, b]);
+    out += "x = [a, b]   (a and b empty lists)\n";
+    out += &w.decref(x);
+    out += &format!("decref(x): alive: {}\n", w.alive());
+    let was = |id: ObjId| match id {
+        _ if id == x => "x's".to_string(),
+        _ if id == a => "a's".to_string(),
+        _ if id == b => "b's".to_string(),
+        other => format!("a new one (#{})", other.0),
+    };
+    for name in ["p", "q", "r"] {
+        let id = w.list(name, &[]);
+        out += &format!("{name} = alloc([]): in {} slot\n", was(id));
+    }
+    out += "python3 3.11.7: p, q, r take the ids of x, x[0], x[1]\n";
     out
 }
 
@@ -522,6 +563,19 @@ parent.child = Child()
 wparent = weakref.ref(parent)
 del parent
 print('end')
+")
+}
+
+/// The ids of a dying list and its items go to the next objects: x's
+/// first. python3 3.11.7 prints the same line.
+fn python_ids_reused() -> String {
+    run("x = [[], []]
+names = {id(x): 'x', id(x[0]): 'x[0]', id(x[1]): 'x[1]'}
+del x
+p = []
+q = []
+r = []
+print('p, q, r take the ids of', names.get(id(p)), names.get(id(q)), names.get(id(r)))
 ")
 }
 

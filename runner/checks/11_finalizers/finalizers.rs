@@ -21,14 +21,16 @@
 //! before those to the next object; walking the weakref list instead of
 //! `unreachable`; calling the callback of a weakref that is garbage, or
 //! counting it as freed by its callback; clearing weakrefs to
-//! uncollectable objects; running a `__del__` twice, never setting the
+//! uncollectable objects, or taking a weakref held by one for garbage (its
+//! callback runs, and it is not uncollectable any more); running a `__del__` twice, never setting the
 //! finalized bit (the survivors show it), or setting it on objects without
 //! `__del__`; saving only the object a `__del__` stored (and not what it
 //! reaches, or saving what reaches it), rescuing an object twice, or
 //! reordering what is left of `unreachable` when one is rescued
 //! (`swap_remove`); skipping the subtraction of references from inside the
-//! garbage; and counting the resurrected objects, the live weakrefs or
-//! forgetting the uncollectable ones and the weakrefs that callbacks freed.
+//! garbage; leaving objects in `unreachable` after `delete_garbage`; and
+//! counting the resurrected objects, the live weakrefs or forgetting the
+//! uncollectable ones and the weakrefs that callbacks freed.
 
 use std::collections::BTreeMap;
 
@@ -48,6 +50,7 @@ pub const CASES: &[Case] = &[
         weak_value_dictionary_in_garbage,
     ),
     ("rescue_keeps_the_order", rescue_keeps_the_order),
+    ("weakref_held_by_legacy", weakref_held_by_legacy),
     ("mix", mix),
 ];
 
@@ -287,6 +290,14 @@ fn render(s: &Scenario) -> String {
             let label = if i == 0 { phase } else { "" };
             out += &format!("{label:<26}  {line}\n");
         }
+    }
+    // CPython's `delete_garbage` empties its list: each object is freed or
+    // moves to the old generation.
+    if !collection.unreachable.is_empty() {
+        out += &format!(
+            "still in unreachable after delete_garbage: {}\n",
+            list(&collection.unreachable, &name)
+        );
     }
     if !collection.weakrefs.is_empty() {
         let after: Vec<String> = collection
@@ -601,6 +612,36 @@ fn rescue_keeps_the_order() -> String {
         cpython: &[
             "__del__ c e h1 h2 b d; gc.collect() = 2",
             "survivors b d c e; freed h1 h2; gc.is_finalized True for b d c e",
+        ],
+    })
+}
+
+/// A weakref with a callback, held by an object with a legacy finalizer,
+/// to collectable garbage. Step 1 makes it uncollectable, but it is not
+/// garbage to `handle_weakrefs` (`gc_is_collecting` is false for it): its
+/// callback runs, and CPython moves it out of the uncollectable list, to
+/// the old generation. `gc.DEBUG_SAVEALL` shows it: `gc.garbage` is then
+/// `[x, old]`, without it.
+fn weakref_held_by_legacy() -> String {
+    render(&Scenario {
+        program: &[
+            "# class Node: pass; cb prints; Legacy: a class with a tp_del, made by _testcapi.with_tp_del",
+            "old = Legacy(); old.me = old",
+            "x = Node(); x.me = x",
+            "old.watch = weakref.ref(x, cb)",
+            "del old, x",
+            "# watch is found unreachable, but old reaches it: step 1 takes it, not garbage to step 2",
+        ],
+        garbage: &[
+            ("old", 1, &["old", "watch"], Fin::Legacy, false),
+            ("x", 1, &["x"], Fin::None, false),
+            ("watch", 1, &[], Fin::None, false),
+        ],
+        weakrefs: &[("watch", "x", Cb::Keeps)],
+        cpython: &[
+            "callback cb; gc.collect() = 2; freed x; gc.garbage == [old]; old.watch() is None",
+            "collected 1, uncollectable 1 (gc.get_stats); watch in gc.get_objects(2)",
+            "gc.is_finalized False for old",
         ],
     })
 }

@@ -11,7 +11,9 @@
 //!
 //! What to write (each `todo!()`):
 //! - storage: `alloc` puts the object in a free slot if there is one (its
-//!   index is on `free`), else in a new one, with a count of 1; `get`,
+//!   index is on `free`; the one freed last is reused first, as CPython
+//!   reuses the memory freed last), else in a new one, with a count of 1;
+//!   `get`,
 //!   `get_mut`, `refcount`, `live_objects` (ids of the live slots, in index
 //!   order). A dead or unknown id may panic.
 //! - `incref` and `decref`. At zero, `dealloc`: an instance whose class
@@ -23,12 +25,15 @@
 //!   after `__del__` (which still sees them alive, and whose resurrected
 //!   object keeps them) and before the slot is freed (a weakref left
 //!   pointing at a freed slot would answer with whatever object takes that
-//!   slot next). Then the object is freed and lets go of what it held, in
-//!   the order `Object::release_order()` gives (CPython's: a list from its
-//!   last item to its first), which may free more.
+//!   slot next). Then the object leaves its slot and lets go of what it
+//!   held, in the order `Object::release_order()` gives (CPython's: a list
+//!   from its last item to its first), which may free more; its slot's
+//!   index goes on `free` only after that, as CPython's deallocators give
+//!   the object's memory back last.
 //!
 //! Example: `x = [a, b]` where a and b have a `__del__` that prints:
-//! `del x` prints b's message, then a's.
+//! `del x` prints b's message, then a's. b's slot is freed first, then
+//! a's, then x's, so the next three objects get x's id, a's, then b's.
 //!
 //! This is the storage layer of a heap. Everything marked "Ready-made" is
 //! given: the other layers, a collector that keeps the `gc` settings but
@@ -48,7 +53,8 @@ pub struct Slot {
 }
 
 /// Objects live in `slots`; an `ObjId(n)` is the index `n`. A freed slot
-/// becomes `None` and its index goes on `free`, to be reused first.
+/// becomes `None` and its index goes on `free`, to be reused first, last
+/// freed first.
 #[derive(Debug, Default)]
 pub struct RefcountHeap {
     pub slots: Vec<Option<Slot>>,
@@ -86,10 +92,10 @@ impl RefcountHeap {
     }
 
     /// The count of `id` just reached zero: finalize, then clear its weak
-    /// references, then free, then let go of what it held (which may free
-    /// more).
+    /// references, then let go of what it held (which may free more), then
+    /// free its slot.
     fn dealloc<R: Runtime<Self>>(&mut self, id: ObjId, rt: &mut R) {
-        todo!("finalize (once, maybe resurrecting), free, release what it held")
+        todo!("finalize (once, maybe resurrecting), release what it held, free")
     }
 }
 
@@ -145,8 +151,9 @@ impl Heap for RefcountHeap {
 impl RefcountHeap {
     /// Weak references to a dying object go dead (`target = None`). Call it
     /// in `dealloc` once the object is sure to die: after `__del__` did not
-    /// resurrect it, before its slot is freed. Their callbacks are Part IV's
-    /// business (the finalizers chapter).
+    /// resurrect it, before it lets go of what it held (whose `__del__`s
+    /// must find it dead) and so before its slot is freed. Their callbacks
+    /// are Part IV's business (the finalizers chapter).
     fn clear_weakrefs(&mut self, id: ObjId) {
         for slot in self.slots.iter_mut().flatten() {
             if let Object::WeakRef(weak) = &mut slot.object {

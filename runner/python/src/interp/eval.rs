@@ -24,16 +24,20 @@ impl<H: Heap> Interp<'_, H> {
             }
             ExprKind::Lit(never) => match *never {},
             ExprKind::Name(n) => self.load_name(heap, n),
-            ExprKind::List(items) => {
+            ExprKind::List(items) if items.len() <= STACK_USE_GUIDELINE => {
                 let values = self.eval_all(heap, items)?;
-                if values.len() <= STACK_USE_GUIDELINE {
-                    return Ok(self.new_list_owning(heap, values));
-                }
-                // BUILD_LIST 0, then a LIST_APPEND per item.
+                Ok(self.new_list_owning(heap, values))
+            }
+            ExprKind::List(items) => {
+                // BUILD_LIST 0 before any item is evaluated, then each item
+                // and its LIST_APPEND; the list waits on the value stack.
                 let list = self.new_list_owning(heap, Vec::new());
-                for v in values {
+                self.stack.push(list);
+                for item in items {
+                    let v = self.eval(heap, item)?;
                     containers::list_append(heap, list, v);
                 }
+                self.stack.pop();
                 Ok(list)
             }
             ExprKind::ConstList(items) => {
