@@ -143,8 +143,18 @@ impl Package {
             paths.insert(bin.name.clone(), staged.paths);
             sources.insert(bin.name.clone(), staged.exercise);
         }
+        // The check of an allocator runs Python programs on the reference
+        // heap over the learner's allocator, so its package needs that crate.
+        let reference = [("memlings-heap", ws.heap_crate())];
+        let needs_heap = bins.iter().any(|bin| {
+            bin.exercise
+                .heap
+                .as_ref()
+                .is_some_and(|part| part.provides == crate::registry::Layer::Allocator)
+        });
+        let extra: &[(&str, PathBuf)] = if needs_heap { &reference } else { &[] };
         let mut package =
-            Package::generate(ws, label, &format!("check-{label}"), purpose, &mains, &[])?;
+            Package::generate(ws, label, &format!("check-{label}"), purpose, &mains, extra)?;
         package.paths = paths;
         package.sources = sources;
         Ok(package)

@@ -142,6 +142,11 @@ impl Sandbox {
         std::fs::write(&path, text).unwrap();
     }
 
+    /// The text of the file at `rel`.
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.root.join(rel)).unwrap()
+    }
+
     /// Writes `text` at `rel`, making its folder.
     pub fn write(&self, rel: &str, text: &str) {
         let path = self.root.join(rel);
