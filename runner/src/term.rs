@@ -34,3 +34,23 @@ pub fn warn(message: &str) {
 pub fn error(message: &str) {
     eprintln!("{} {message}", "error:".red().bold());
 }
+
+/// `text` without the terminal's escape sequences (colors, bold), for
+/// output that is shown again inside other output or in a plain file.
+pub fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // A sequence ends at its first letter (`m` for colors).
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

@@ -390,28 +390,10 @@ fn render_side_by_side(rows: &[Row], left_title: &str, right_title: &str) -> Str
 mod tests {
     use super::*;
 
-    /// The text without terminal color codes.
-    fn plain(s: &str) -> String {
-        let mut out = String::new();
-        let mut chars = s.chars();
-        while let Some(c) = chars.next() {
-            if c == '\u{1b}' {
-                for c in chars.by_ref() {
-                    if c == 'm' {
-                        break;
-                    }
-                }
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    }
-
     #[test]
     fn side_by_side_marks_each_differing_row() {
         let rows = compare::rows("2\n3\n", "2\n2\nextra\n");
-        let text = plain(&render_side_by_side(&rows, "ours", "CPython 3.11.7"));
+        let text = crate::term::strip_ansi(&render_side_by_side(&rows, "ours", "CPython 3.11.7"));
         assert_eq!(
             text,
             "  ours      │ CPython 3.11.7\n  ──────────┼───────────────\n  2         │ 2\n✗ 3         │ 2\n✗ (no line) │ extra\n"

@@ -359,20 +359,7 @@ fn heading_ids(markdown: &str) -> BTreeSet<String> {
 
 fn strip(text: &str) -> String {
     // Problems are listed plainly; the verdict's own colors would clash.
-    let mut out = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            for d in chars.by_ref() {
-                if d.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out.trim_end().to_string()
+    crate::term::strip_ansi(text).trim_end().to_string()
 }
 
 fn indent(text: &str) -> String {

@@ -252,30 +252,13 @@ pub fn run(
 
 /// The first line of rustc's first error, without its color codes.
 fn first_error(text: &str) -> String {
-    let plain = strip_ansi(text);
+    let plain = crate::term::strip_ansi(text);
     plain
         .lines()
         .find(|l| l.starts_with("error"))
         .unwrap_or("no message")
         .trim()
         .to_string()
-}
-
-fn strip_ansi(text: &str) -> String {
-    let mut out = String::new();
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            for d in chars.by_ref() {
-                if d.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// In a few words, what gave a mutant away.
