@@ -39,7 +39,7 @@ mod system_allocator;
 mod tracking;
 mod weakrefs;
 
-use memlings_python::{Allocator, Collector, Heap, ObjId, Object, Runtime, SizeModel};
+use memlings_python::{Allocator, Collector, GcSettings, Heap, ObjId, Object, Runtime, SizeModel};
 
 pub use collect::Generational;
 use dealloc::{counts_as_gc, Trashcan};
@@ -327,65 +327,38 @@ impl<A: Allocator> Collector<ReferenceHeap<A>> for Generational {
         }
         found
     }
-
-    fn count(&self) -> [usize; 3] {
-        Generational::count(self)
-    }
-
-    fn threshold(&self) -> [usize; 3] {
-        Generational::threshold(self)
-    }
-
-    fn set_threshold(&mut self, threshold: [usize; 3]) {
-        Generational::set_threshold(self, threshold);
-    }
-
-    fn enabled(&self) -> bool {
-        Generational::enabled(self)
-    }
-
-    fn set_enabled(&mut self, enabled: bool) {
-        Generational::set_enabled(self, enabled);
-    }
-
-    fn freeze(&mut self) {
-        Generational::freeze(self);
-    }
 }
 
-/// The collector's settings, whatever the heap's allocator: `Collector`
-/// is implemented for every `ReferenceHeap<A>`, so these answer a call on a
-/// `Generational` without naming one.
-impl Generational {
+impl GcSettings for Generational {
     /// `gc.get_count()`.
-    pub fn count(&self) -> [usize; 3] {
+    fn count(&self) -> [usize; 3] {
         self.state.generations.map(|g| g.count)
     }
 
     /// `gc.get_threshold()`.
-    pub fn threshold(&self) -> [usize; 3] {
+    fn threshold(&self) -> [usize; 3] {
         self.state.generations.map(|g| g.threshold)
     }
 
     /// `gc.set_threshold(...)`.
-    pub fn set_threshold(&mut self, threshold: [usize; 3]) {
+    fn set_threshold(&mut self, threshold: [usize; 3]) {
         for (generation, t) in self.state.generations.iter_mut().zip(threshold) {
             generation.threshold = t;
         }
     }
 
     /// `gc.isenabled()`.
-    pub fn enabled(&self) -> bool {
+    fn enabled(&self) -> bool {
         self.state.enabled
     }
 
     /// `gc.enable()` / `gc.disable()`.
-    pub fn set_enabled(&mut self, enabled: bool) {
+    fn set_enabled(&mut self, enabled: bool) {
         self.state.enabled = enabled;
     }
 
     /// `gc.freeze()`.
-    pub fn freeze(&mut self) {
+    fn freeze(&mut self) {
         // gc_freeze_impl: every generation joins the permanent one, which
         // no collection looks at, and every count starts again.
         for (list, generation) in List::GENERATIONS
@@ -409,13 +382,6 @@ impl<A: Allocator> SizeModel<ReferenceHeap<A>> for CPythonSizes {
     }
 
     fn list_capacity(allocated: usize, size: usize, newsize: usize) -> usize {
-        CPythonSizes::list_capacity(allocated, size, newsize)
-    }
-}
-
-impl CPythonSizes {
-    /// `list_resize`'s growth rule, whatever the heap's allocator.
-    pub fn list_capacity(allocated: usize, size: usize, newsize: usize) -> usize {
         size_model::list_resize(allocated, size, newsize)
     }
 }

@@ -8,7 +8,8 @@ use std::rc::Rc;
 
 use memlings_heap::{CPythonSizes, Generational, ReferenceHeap};
 use memlings_python::{
-    Class, Collector, Dict, Heap, Instance, List, ObjId, Object, Runtime, SizeModel, WeakRef,
+    Class, Collector, Dict, GcSettings, Heap, Instance, List, ObjId, Object, Runtime, SizeModel,
+    WeakRef,
 };
 use num_bigint::BigInt;
 
@@ -1279,6 +1280,6 @@ fn getsizeof_matches_cpython() {
     assert_eq!(CPythonSizes::getsizeof(&w.heap, cls), 1688);
     assert_eq!(CPythonSizes::getsizeof(&w.heap, inst), 56);
     assert_eq!(CPythonSizes::getsizeof(&w.heap, f), 152);
-    assert_eq!(CPythonSizes::list_capacity(0, 0, 1), 4);
-    assert_eq!(CPythonSizes::list_capacity(4, 4, 5), 8);
+    assert_eq!(memlings_heap::size_model::list_resize(0, 0, 1), 4);
+    assert_eq!(memlings_heap::size_model::list_resize(4, 4, 5), 8);
 }

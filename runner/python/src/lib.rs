@@ -64,7 +64,7 @@ pub mod wire;
 
 pub use error::{ErrorKind, PyError};
 pub use heap::{
-    Allocator, AllocatorStats, Block, Collector, Heap, NoCollector, Runtime, SizeModel,
+    Allocator, AllocatorStats, Block, Collector, GcSettings, Heap, NoCollector, Runtime, SizeModel,
 };
 pub use object::{Class, Dict, Instance, List, ObjId, Object, WeakRef};
 

@@ -9,15 +9,19 @@
 use super::{Heap, Runtime};
 use crate::object::ObjId;
 
-/// A cycle collector for heap `H`, as the `gc` module sees it.
-pub trait Collector<H: Heap> {
+/// A cycle collector for heap `H`, as the `gc` module sees it. Its
+/// settings do not depend on the heap, so they are a trait of their own.
+pub trait Collector<H: Heap>: GcSettings {
     /// `gc.is_tracked(obj)`.
     fn is_tracked(&self, heap: &H, id: ObjId) -> bool;
 
     /// `gc.collect(generation)`: the number of unreachable tracked objects
     /// found.
     fn collect<R: Runtime<H>>(heap: &mut H, generation: usize, rt: &mut R) -> usize;
+}
 
+/// What the `gc` module reads and sets, whatever the heap.
+pub trait GcSettings {
     /// `gc.get_count()`.
     fn count(&self) -> [usize; 3];
 
@@ -66,7 +70,9 @@ impl<H: Heap> Collector<H> for NoCollector {
         // Reference counting alone never finds a cycle.
         0
     }
+}
 
+impl GcSettings for NoCollector {
     fn count(&self) -> [usize; 3] {
         [0; 3]
     }

@@ -5,7 +5,7 @@
 //! |-------------|-------------------------|-----------------------------------------------|-------------------------|
 //! | storage     | [`Heap`]                | where objects live, their reference counts    | `ob_refcnt`, `_Py_Dealloc` |
 //! | allocator   | [`Allocator`]           | where an object's bytes come from             | Objects/obmalloc.c      |
-//! | collector   | [`Collector`]           | tracking, generations, thresholds, `collect`  | Modules/gcmodule.c      |
+//! | collector   | [`Collector`], [`GcSettings`] | tracking, generations, thresholds, `collect`  | Modules/gcmodule.c      |
 //! | size model  | [`SizeModel`]           | `sys.getsizeof`, how a list's capacity grows  | `tp_basicsize`, `list_resize` |
 //!
 //! The interpreter talks to [`Heap`] only; the heap names its collector and
@@ -26,7 +26,7 @@ mod collector;
 mod size_model;
 
 pub use allocator::{Allocator, AllocatorStats, Block, ALIGNMENT};
-pub use collector::{Collector, NoCollector};
+pub use collector::{Collector, GcSettings, NoCollector};
 pub use size_model::SizeModel;
 
 use crate::object::{ObjId, Object};

@@ -35,7 +35,7 @@ use crate::builtin::{Builtin, Kind};
 use crate::compile::Program;
 use crate::error::{ErrorKind, PyError};
 use crate::graph::{Graph, Roots};
-use crate::heap::{Collector, Heap, Runtime};
+use crate::heap::{Collector, GcSettings, Heap, Runtime};
 use crate::object::{Dict, ObjId, Object};
 use crate::trace::Tracer;
 use crate::Options;

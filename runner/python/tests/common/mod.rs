@@ -5,7 +5,9 @@
 
 #![allow(dead_code)]
 
-use memlings_python::{Collector, Heap, ObjId, Object, Options, Output, Runtime, SizeModel};
+use memlings_python::{
+    Collector, GcSettings, Heap, ObjId, Object, Options, Output, Runtime, SizeModel,
+};
 
 #[derive(Debug, Default)]
 pub struct RcHeap {
@@ -182,7 +184,9 @@ impl Collector<RcHeap> for CountingCollector {
         heap.gc.count0 = 0;
         0
     }
+}
 
+impl GcSettings for CountingCollector {
     fn count(&self) -> [usize; 3] {
         [self.count0, 0, 0]
     }

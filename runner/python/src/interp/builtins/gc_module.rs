@@ -5,7 +5,7 @@ use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive};
 
 use crate::builtin::Builtin;
-use crate::heap::{Collector, Heap};
+use crate::heap::{Collector, GcSettings, Heap};
 use crate::object::ObjId;
 
 use super::super::{Interp, R};
