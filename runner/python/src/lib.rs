@@ -64,7 +64,8 @@ pub mod wire;
 
 pub use error::{ErrorKind, PyError};
 pub use heap::{
-    Allocator, AllocatorStats, Block, Collector, GcSettings, Heap, NoCollector, Runtime, SizeModel,
+    Allocator, AllocatorStats, ArenaCensus, Block, Collector, GcSettings, Heap, NoCollector,
+    PoolCensus, PoolCensusEntry, Runtime, SizeModel,
 };
 pub use object::{Class, Dict, Instance, List, ObjId, Object, WeakRef};
 

@@ -46,4 +46,51 @@ pub trait Allocator {
     fn free(&mut self, block: Block);
 
     fn stats(&self) -> AllocatorStats;
+
+    /// The pools and arenas, for `sys._debugmallocstats()`. `None` for an
+    /// allocator without pools (the program then stops with a one-line
+    /// "unsupported" error).
+    fn census(&self) -> Option<PoolCensus> {
+        None
+    }
+}
+
+/// A pooled allocator's state, raw, as `_PyObject_DebugMallocStats` walks
+/// it in CPython 3.11's Objects/obmalloc.c: every arena held now, and in
+/// each the pools carved so far. `sys._debugmallocstats()` derives its
+/// report from this (blocks available, bytes lost to headers,
+/// quantization and alignment); the book's pictures draw it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PoolCensus {
+    /// The arenas held now, in the order of the allocator's arena table.
+    pub arenas: Vec<ArenaCensus>,
+    /// Arenas taken from the system since the start (`ntimes_arena_allocated`).
+    pub arenas_allocated_total: usize,
+    /// The most arenas held at once (`narenas_highwater`).
+    pub arenas_highwater: usize,
+}
+
+/// One arena of a [`PoolCensus`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArenaCensus {
+    /// The address of its first byte. An arena that does not start on a
+    /// pool boundary loses the bytes before the first one to alignment.
+    pub address: usize,
+    /// Pools free in it: never carved, or carved and empty (`nfreepools`).
+    pub nfreepools: usize,
+    /// Pools it can hold (`ntotalpools`: 64 for an aligned 1 MiB arena).
+    pub ntotalpools: usize,
+    /// The pools carved so far, in address order (up to `pool_address`),
+    /// empty ones included.
+    pub pools: Vec<PoolCensusEntry>,
+}
+
+/// One carved pool of an [`ArenaCensus`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolCensusEntry {
+    /// Its size class (`szidx`): blocks of `16 * (szidx + 1)` bytes. For
+    /// an empty pool, the class it last served.
+    pub szidx: usize,
+    /// Blocks in use (`ref.count`); 0 for an empty pool.
+    pub used: usize,
 }

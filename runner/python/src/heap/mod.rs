@@ -25,7 +25,9 @@ mod allocator;
 mod collector;
 mod size_model;
 
-pub use allocator::{Allocator, AllocatorStats, Block, ALIGNMENT};
+pub use allocator::{
+    Allocator, AllocatorStats, ArenaCensus, Block, PoolCensus, PoolCensusEntry, ALIGNMENT,
+};
 pub use collector::{Collector, GcSettings, NoCollector};
 pub use size_model::SizeModel;
 
