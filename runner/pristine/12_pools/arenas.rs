@@ -68,9 +68,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ptr::NonNull;
 
-use memlings_python::{
-    Allocator, AllocatorStats, ArenaCensus, Block, PoolCensus, PoolCensusEntry,
-};
+use memlings_python::{Allocator, AllocatorStats, ArenaCensus, Block, PoolCensus, PoolCensusEntry};
 
 /// Block sizes and addresses are multiples of this (64-bit CPython).
 pub const ALIGNMENT: usize = 16;
