@@ -380,8 +380,10 @@ impl<H: Heap> Interp<'_, H> {
             Builtin::SysDebugmallocstats => {
                 self.arity("sys._debugmallocstats", args, 0, 0)?;
                 let Some(report) = heap.malloc_stats() else {
-                    return Err(self.unsupported(
-                        "sys._debugmallocstats() on a heap whose allocator has no pools",
+                    return Err(crate::error::PyError::unsupported_hint(
+                        self.line,
+                        "the report of sys._debugmallocstats() on a heap whose allocator has no pools",
+                        "it reads pymalloc's pools: run with --heap yours once the arenas exercise passes",
                     ));
                 };
                 // CPython writes it to stderr, between what the program
