@@ -441,4 +441,3 @@ fn main() {
         println!("{:?} {}", alloc.stats(), gc_list_is_empty(gen0.head())); // 0 blocks, true
     }
 }
-
