@@ -52,6 +52,8 @@ use memlings_python::Allocator;
 #[path = "object_header.rs"]
 pub mod object_header;
 
+// Some of these are for the functions you write.
+#[allow(unused_imports)]
 use object_header::{
     as_gc, dealloc, decref, from_gc, gc_list_append, gc_list_is_empty, gc_list_merge,
     gc_list_remove, gc_next, gc_prev, gc_set_next, gc_set_prev, incref, new_object, size_of_items,
