@@ -35,15 +35,30 @@
 //! would refuse to follow it. Flags go in and out with `map_addr`, which
 //! changes the address bits and keeps the provenance.
 //!
-//! Implement `request_size`, `init_object`, the reference count
-//! (`refcnt`, `incref`, `decref`, `dealloc`), and the list operations
-//! (`gc_list_init`, `gc_list_is_empty`, `gc_list_append`,
-//! `gc_list_remove`, `gc_list_merge`, `gc_list_objects`). They are
+//! Implement `request_size` and `init_object`; `as_gc` and `from_gc`; the
+//! reference count (`refcnt`, `incref`, `decref`, `dealloc`); `gc_prev`
+//! and `gc_set_prev`; and the list operations (`gc_list_init`,
+//! `gc_list_is_empty`, `gc_list_append`, `gc_list_remove`,
+//! `gc_list_merge`, `gc_list_objects`). They are
 //! `unsafe fn`s, as the C functions are: the caller promises that each
 //! pointer is a live object or list head. Inside them, keep each `unsafe`
 //! block small and say in a `// SAFETY:` comment why it is sound. When the
 //! check passes, run it under Miri:
 //! `cargo +nightly miri run -p memlings-exercises --bin object_header`.
+//!
+//! ```
+//! let mut alloc = arenas::Pymalloc::default();
+//! let gen0 = GcList::new();
+//! let op = new_object(&mut alloc, &LIST_TYPE, 0).unwrap(); // a 56-byte request
+//! unsafe {
+//!     gc_list_append(as_gc(op), gen0.head());     // tracked: _gc_next is gen0's head
+//!     incref(op);                                 // ob_refcnt 2, in the block
+//!     assert!(!decref(op));
+//!     assert!(decref(op));                        // 0: the caller deallocates
+//!     dealloc(&mut alloc, op);                    // untracked, block back in its pool
+//! }
+//! assert_eq!(alloc.stats().blocks, 0);
+//! ```
 
 use std::ptr::{self, NonNull};
 
@@ -209,18 +224,32 @@ pub fn request_size(tp: &TypeObject, nitems: usize) -> usize {
 /// # Safety
 ///
 /// `block` is a live block, 16-byte aligned, of at least that many bytes,
-/// that no other object uses.
+/// that no other object uses, and `tp.basicsize` holds the header
+/// (`ObjectHead`, or `VarObjectHead` for a type with items).
 pub unsafe fn init_object(block: Block, tp: &'static TypeObject, nitems: usize) -> Obj {
     todo!()
 }
 
 /// `PyObject_GC_New` / `PyObject_New`: a block of the request size from
 /// `alloc`, with the header written. `None` if the allocator has none.
+/// Panics for a type too small for its own header, whose header would be
+/// written past the end of its block.
 pub fn new_object(
     alloc: &mut impl Allocator,
     tp: &'static TypeObject,
     nitems: usize,
 ) -> Option<Obj> {
+    let header = if tp.itemsize > 0 {
+        std::mem::size_of::<VarObjectHead>()
+    } else {
+        std::mem::size_of::<ObjectHead>()
+    };
+    assert!(
+        tp.basicsize >= header,
+        "{}'s basic size {} cannot hold its {header}-byte header",
+        tp.name,
+        tp.basicsize
+    );
     let block = alloc.allocate(request_size(tp, nitems))?;
     // SAFETY: the allocator just handed out this block, 16-byte aligned,
     // of the size asked, to nobody else.

@@ -41,6 +41,23 @@
 //! write is an `unsafe fn`: the caller promises that the lists and their
 //! objects are live. Once the check passes, run it under Miri:
 //! `cargo +nightly miri run -p memlings-exercises --bin block_collector`.
+//!
+//! ```
+//! let mut alloc = object_header::arenas::Pymalloc::default();
+//! let gens = Generations::default();
+//! let (a, b) = (node_new(&mut alloc, 1).unwrap(), node_new(&mut alloc, 1).unwrap());
+//! unsafe {
+//!     gens.track(a);
+//!     gens.track(b);
+//!     set_item(a, 0, b);                    // a -> b -> a: counts 2 and 2
+//!     set_item(b, 0, a);
+//!     release(&mut alloc, a);               // the outside references go:
+//!     release(&mut alloc, b);               // counts 1 and 1, never 0
+//!     let garbage = collect(&gens, 0);      // update_refs: 1, 1; subtract_refs: 0, 0
+//!     // gc_list_objects(garbage.head()) == [a, b], in CPython's order
+//!     delete_garbage(&mut alloc, &garbage, gens.head(1)); // blocks back to their pools
+//! }
+//! ```
 
 use std::ptr::{self, NonNull};
 
