@@ -181,20 +181,22 @@ pub unsafe fn traverse(op: Obj, visit: &mut dyn FnMut(Obj)) {
     }
 }
 
-/// `Py_DECREF`, whole: when the count reaches 0 a node lets go of its
-/// items (each released in turn) and its block goes back to `alloc`.
+/// `Py_DECREF`, whole: when the count reaches 0 a node (or a tuple) lets
+/// go of its items (each released in turn) and its block goes back to
+/// `alloc`.
 ///
 /// # Safety
 ///
-/// `op` is a live object (a node or a non-GC object) from `alloc`, with a
-/// count of at least 1, whose items are live.
+/// `op` is a live object from `alloc`, with a count of at least 1, whose
+/// items are live.
 pub unsafe fn release(alloc: &mut impl Allocator, op: Obj) {
     // SAFETY: as the caller promises; once dealloc'ed, `op` is not used.
     unsafe {
         if !decref(op) {
             return;
         }
-        if ptr::eq(type_of(op), &NODE_TYPE) {
+        let tp = type_of(op);
+        if ptr::eq(tp, &NODE_TYPE) || ptr::eq(tp, &object_header::TUPLE_TYPE) {
             for i in 0..size_of_items(op) {
                 if let Some(item) = take_item(op, i) {
                     release(alloc, item);
