@@ -2,8 +2,8 @@
 //!
 //! Book: book/src/capstone/pooled-heap.md, section "Your turn: untracking tuples".
 //!
-//! Every tuple CPython 3.11 creates is tracked: it goes on generation 0's
-//! list like a list does. But a tuple cannot be changed after it is built,
+//! Every tuple CPython 3.11 creates (but the empty one) is tracked: it
+//! goes on generation 0's list like a list does. But a tuple cannot be changed after it is built,
 //! so a tuple whose items can never be part of a cycle can never be part of
 //! one either, and each collection that walks it wastes time. So after
 //! `move_unreachable`, `gc_collect_main` walks the survivors of the young
