@@ -440,7 +440,8 @@ impl Drop for Scene {
             unsafe {
                 let g = as_gc_raw(op);
                 (*g).gc_next = ptr::null_mut();
-                let size = request_size(&LIST_TYPE, 0);
+                // The list request of 3.11, not the exercise's request_size.
+                let size = 56;
                 self.alloc.free(memlings_python::Block {
                     addr: NonNull::new(g.cast::<u8>()).expect("not null"),
                     size,
