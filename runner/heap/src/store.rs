@@ -1,26 +1,31 @@
-//! Where objects live: a table of slots, and the reference count of each.
+//! Where objects live: a table of slots, one per id, and each object's
+//! header in its block.
 //!
 //! An `ObjId` is an index into the table. A freed slot goes on a stack of
 //! free slots and the next allocation takes the most recently freed one, as
 //! CPython's allocator hands out the block freed last (so `id()` of a new
 //! object often equals that of one just freed, in both).
 //!
-//! A slot also holds the blocks the allocator handed out for its object
-//! (see `memory`): the object's own, and the array or table that CPython
-//! allocates apart from it.
+//! The reference count is not in the slot: it is `ob_refcnt`, in the
+//! object's header, written into the block the allocator handed out for it
+//! (see `header`), where the collector's links are too. The slot holds the
+//! Rust side of the object (its [`Object`] payload), pointers to its
+//! header, and the blocks: the object's own, and the array or table that
+//! CPython allocates apart from it.
 
 use memlings_python::{Block, ObjId, Object};
 
+use crate::gclist::{self, Referents};
+use crate::header::{GcHeader, ObHeader, StaticHeaders, GC_HEAD_SIZE, OB_HEAD_SIZE};
 use crate::size_model::DictKeys;
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Slot {
     pub object: Object,
-    /// `ob_refcnt`. Zero while the object is being deallocated.
-    pub refcount: usize,
-    /// `_PyGC_FINALIZED`: its `__del__` has run (PEP 442: never again, even
-    /// if it was resurrected).
-    pub finalized: bool,
+    /// `ob_refcnt` and the id, in the block (or in the static headers).
+    ob: ObHeader,
+    /// The `PyGC_Head` in front of `ob`, for an object of a GC type.
+    gc: Option<GcHeader>,
     /// The weak references to this object, in CPython's `tp_weaklist` order
     /// (a weakref without callback first, then the others newest first).
     pub weakrefs: Vec<ObjId>,
@@ -33,10 +38,52 @@ pub struct Slot {
     pub table: Option<Block>,
 }
 
-#[derive(Debug, Clone, Default)]
+impl Slot {
+    /// `Py_REFCNT`. Zero while the object is being deallocated.
+    #[inline]
+    pub fn refcount(&self) -> usize {
+        self.ob.refcnt()
+    }
+
+    #[inline]
+    pub fn set_refcount(&mut self, refcount: usize) {
+        self.ob.set_refcnt(refcount);
+    }
+
+    /// The object's `PyGC_Head`, if its type has one.
+    #[inline]
+    pub fn gc(&self) -> Option<GcHeader> {
+        self.gc
+    }
+
+    /// `_PyGC_FINALIZED`: its `__del__` has run (PEP 442: never again, even
+    /// if it was resurrected). Kept in `_gc_prev`, as CPython keeps it.
+    pub fn finalized(&self) -> bool {
+        self.gc.is_some_and(GcHeader::finalized)
+    }
+
+    pub fn set_finalized(&mut self) {
+        if let Some(gc) = self.gc {
+            gc.set_finalized();
+        }
+    }
+}
+
+/// What is left of a slot once its object is freed: the header went with
+/// the block (or back to the static headers), the rest is to release.
+#[derive(Debug)]
+pub struct Removed {
+    pub object: Object,
+    pub keys: DictKeys,
+    pub block: Option<Block>,
+    pub table: Option<Block>,
+}
+
+#[derive(Debug, Default)]
 pub struct Store {
     slots: Vec<Option<Slot>>,
     free: Vec<u32>,
+    statics: StaticHeaders,
     /// A debugging mode for tests: ids are never handed out again, so a
     /// reference kept past its object's death finds an empty slot (and the
     /// heap panics) instead of silently reaching a newer object.
@@ -44,67 +91,123 @@ pub struct Store {
 }
 
 impl Store {
-    /// Puts `object`, whose bytes are `block`, in a slot with a reference
-    /// count of 1.
+    /// Puts `object`, whose bytes are `block`, in a slot, and writes its
+    /// header with a reference count of 1 (a block from a free list still
+    /// holds the header of the object it had: it is written anew).
     pub fn insert(&mut self, object: Object, block: Option<Block>) -> ObjId {
-        let slot = Slot {
+        let reused = if self.checked { None } else { self.free.pop() };
+        let index = match reused {
+            Some(index) => index,
+            None => {
+                let index = u32::try_from(self.slots.len())
+                    .unwrap_or_else(|_| panic!("more than {} objects on the heap", u32::MAX));
+                self.slots.push(None);
+                index
+            }
+        };
+        let id = ObjId(index);
+        let is_gc = object.is_gc_type();
+        let header_size = OB_HEAD_SIZE + if is_gc { GC_HEAD_SIZE } else { 0 };
+        let at = match block {
+            Some(block) => {
+                check_block(block, header_size);
+                block.addr
+            }
+            None => self.statics.take(),
+        };
+        // SAFETY: `at` is the start of a block the allocator handed out for
+        // this object (16-byte aligned and at least `header_size` bytes, just
+        // checked), owned by this slot until `remove`, or a static place of
+        // 32 bytes, also owned until `remove`. Nothing holds a reference to
+        // those bytes.
+        let (gc, ob) = unsafe {
+            if is_gc {
+                let gc = GcHeader::init(at);
+                (Some(gc), ObHeader::init(at.add(GC_HEAD_SIZE), id))
+            } else {
+                (None, ObHeader::init(at, id))
+            }
+        };
+        self.slots[index as usize] = Some(Slot {
             object,
-            refcount: 1,
-            finalized: false,
+            ob,
+            gc,
             weakrefs: Vec::new(),
             keys: DictKeys::EMPTY,
             block,
             table: None,
-        };
-        let reused = if self.checked { None } else { self.free.pop() };
-        match reused {
-            Some(index) => {
-                self.slots[index as usize] = Some(slot);
-                ObjId(index)
-            }
-            None => {
-                let index = u32::try_from(self.slots.len())
-                    .unwrap_or_else(|_| panic!("more than {} objects on the heap", u32::MAX));
-                self.slots.push(Some(slot));
-                ObjId(index)
-            }
-        }
+        });
+        id
     }
 
-    /// Gives the slot back; its id may be handed out again.
-    pub fn remove(&mut self, id: ObjId) -> Option<Slot> {
+    /// Gives the slot back; its id may be handed out again. Its header is
+    /// no longer used: the caller frees the block.
+    pub fn remove(&mut self, id: ObjId) -> Option<Removed> {
         let slot = self.slots.get_mut(id.0 as usize)?.take()?;
         if !self.checked {
             self.free.push(id.0);
         }
-        Some(slot)
+        Some(self.forget(slot))
     }
 
+    /// A header about to go: out of any list first (deallocators untrack
+    /// before freeing; this keeps a list from ever linking freed memory),
+    /// and a static one's place back for reuse.
+    fn forget(&mut self, slot: Slot) -> Removed {
+        if let Some(gc) = slot.gc {
+            gclist::untrack(gc);
+        }
+        if slot.block.is_none() {
+            let place = match slot.gc {
+                Some(gc) => gc.as_bytes(),
+                None => slot.ob.as_bytes(),
+            };
+            self.statics.give_back(place);
+        }
+        Removed {
+            object: slot.object,
+            keys: slot.keys,
+            block: slot.block,
+            table: slot.table,
+        }
+    }
+
+    #[inline]
     pub fn slot(&self, id: ObjId) -> Option<&Slot> {
         self.slots.get(id.0 as usize).and_then(Option::as_ref)
     }
 
+    #[inline]
     pub fn slot_mut(&mut self, id: ObjId) -> Option<&mut Slot> {
         self.slots.get_mut(id.0 as usize).and_then(Option::as_mut)
     }
 
     /// The object, or `None` if the id is not a live object.
+    #[inline]
     pub fn object(&self, id: ObjId) -> Option<&Object> {
         self.slot(id).map(|s| &s.object)
     }
 
+    #[inline]
     pub fn object_mut(&mut self, id: ObjId) -> Option<&mut Object> {
         self.slot_mut(id).map(|s| &mut s.object)
     }
 
     pub fn refcount(&self, id: ObjId) -> usize {
-        self.slot(id).map_or(0, |s| s.refcount)
+        self.slot(id).map_or(0, Slot::refcount)
+    }
+
+    /// The `PyGC_Head` of a live object of a GC type.
+    #[inline]
+    pub fn gc(&self, id: ObjId) -> Option<GcHeader> {
+        self.slot(id).and_then(Slot::gc)
     }
 
     /// Every slot taken, dying objects included, to give their blocks back.
-    pub fn drain(&mut self) -> impl Iterator<Item = Slot> + '_ {
+    pub fn drain(&mut self) -> Vec<Removed> {
         self.free.clear();
-        self.slots.drain(..).flatten()
+        let slots: Vec<Slot> = self.slots.drain(..).flatten().collect();
+        slots.into_iter().map(|slot| self.forget(slot)).collect()
     }
 
     /// Every object with a reference, in id order. Objects in the middle of
@@ -113,8 +216,35 @@ impl Store {
         self.slots
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.as_ref().is_some_and(|s| s.refcount > 0))
+            .filter(|(_, s)| s.as_ref().is_some_and(|s| s.refcount() > 0))
             .map(|(i, _)| ObjId(i as u32))
             .collect()
     }
+}
+
+impl Referents for Store {
+    #[inline]
+    fn traverse(&self, id: ObjId, mut visit: impl FnMut(GcHeader)) {
+        if let Some(slot) = self.slot(id) {
+            slot.object.traverse_with(|target| {
+                if let Some(gc) = self.gc(target) {
+                    visit(gc);
+                }
+            });
+        }
+    }
+}
+
+/// The header is written into the block, so the block must be one: the
+/// allocator's contract (aligned to 16, as big as asked), checked here
+/// because an allocator is ordinary safe code (a learner's, in Part V) and
+/// a wrong block must stop the program, not corrupt memory.
+fn check_block(block: Block, header_size: usize) {
+    let addr = block.addr.as_ptr() as usize;
+    assert!(
+        addr.is_multiple_of(memlings_python::heap::ALIGNMENT) && block.size >= header_size,
+        "the allocator handed out {block:?}, which cannot hold an object's {header_size}-byte header \
+         (blocks must be aligned to {} bytes)",
+        memlings_python::heap::ALIGNMENT
+    );
 }
