@@ -10,7 +10,7 @@
 
 use memlings_python::{Allocator, Block, ObjId, Object, Runtime};
 
-use crate::gclist::List;
+use crate::gclist::{self, List};
 use crate::size_model::DictKeys;
 use crate::store::Slot;
 use crate::weakrefs::supports_weakrefs;
@@ -152,21 +152,54 @@ impl<A: Allocator> ReferenceHeap<A> {
             young
         };
 
-        self.deduce_unreachable(young, List::Unreachable);
+        // deduce_unreachable, then untrack_tuples: survivors that are
+        // tuples holding nothing trackable stop being tracked. Those are
+        // done in two walks instead of CPython's five (see
+        // `gclist::update_and_subtract_refs` and `move_unreachable`), and
+        // the survivors are counted (gc_list_size) and the dicts among them
+        // noted on the way.
+        let full = young == old;
+        if full && self.gc_lists.is_empty(List::Permanent) {
+            gclist::update_and_subtract_refs(self.store.tracked(), &self.store);
+        } else {
+            self.gc_lists.update_refs(young);
+            self.gc_lists.subtract_refs(young, &self.store);
+        }
+        let mut survivors = 0;
+        let mut dicts = Vec::new();
+        let store = &self.store;
+        self.gc_lists
+            .move_unreachable(young, List::Unreachable, store, |gc| {
+                let id = gc.id();
+                match store.object(id) {
+                    // _PyTuple_MaybeUntrack.
+                    Some(Object::Tuple(items))
+                        if !items.iter().any(|&item| store.may_be_tracked(item)) =>
+                    {
+                        return false;
+                    }
+                    Some(Object::Dict(_)) if full => dicts.push(id),
+                    _ => {}
+                }
+                survivors += 1;
+                true
+            });
 
-        // Survivors: tuples that hold nothing trackable stop being tracked,
-        // then everyone moves up a generation.
-        self.untrack_tuples(young);
-        if young != old {
+        // Then everyone moves up a generation.
+        if !full {
             if generation == GENERATIONS - 2 {
-                self.collector.state.long_lived_pending += self.gc_lists.len(young);
+                self.collector.state.long_lived_pending += survivors;
             }
             self.merge(young, old);
         } else {
-            // Only a full collection untracks dicts (issue #14775).
-            self.untrack_dicts(young);
+            // Only a full collection untracks dicts (issue #14775), after
+            // the tuples, in young's order.
+            for dict in dicts {
+                self.maybe_untrack_dict(dict);
+                survivors -= usize::from(!self.is_tracked(dict));
+            }
             self.collector.state.long_lived_pending = 0;
-            self.collector.state.long_lived_total = self.gc_lists.len(young);
+            self.collector.state.long_lived_total = survivors;
         }
 
         // (3.11 next moves objects with a legacy `tp_del` finalizer, and
@@ -198,30 +231,7 @@ impl<A: Allocator> ReferenceHeap<A> {
         self.gc_lists.update_refs(base);
         self.gc_lists.subtract_refs(base, &self.store);
         self.gc_lists
-            .move_unreachable(base, unreachable, &self.store);
-    }
-
-    /// `untrack_tuples`.
-    fn untrack_tuples(&mut self, list: List) {
-        let mut cursor = self.gc_lists.first(list);
-        while let Some(gc) = cursor {
-            // The next one first: this one may leave the list.
-            cursor = self.gc_lists.next(gc, list);
-            if matches!(self.store.object(gc.id()), Some(Object::Tuple(_))) {
-                self.maybe_untrack_tuple(gc.id());
-            }
-        }
-    }
-
-    /// `untrack_dicts`.
-    fn untrack_dicts(&mut self, list: List) {
-        let mut cursor = self.gc_lists.first(list);
-        while let Some(gc) = cursor {
-            cursor = self.gc_lists.next(gc, list);
-            if matches!(self.store.object(gc.id()), Some(Object::Dict(_))) {
-                self.maybe_untrack_dict(gc.id());
-            }
-        }
+            .move_unreachable(base, unreachable, &self.store, |_| true);
     }
 
     /// `handle_weakrefs`: before any Python code runs, every weakref to an

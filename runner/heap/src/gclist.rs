@@ -59,6 +59,11 @@ pub trait Referents {
     /// Calls `visit` with the GC head of each object of a GC type that
     /// `id` refers to, in `tp_traverse` order.
     fn traverse(&self, id: ObjId, visit: impl FnMut(GcHeader));
+
+    /// A hint, before `id` is walked: the objects that are likely next
+    /// (lists are mostly in the order objects were made) can be fetched
+    /// into cache now. Changes nothing.
+    fn prefetch(&self, _id: ObjId) {}
 }
 
 fn heads_layout() -> Layout {
@@ -238,7 +243,20 @@ impl GcLists {
     /// `gc_refs`); each reachable object gets its `_gc_prev` back as the
     /// walk passes it. Objects in `unreachable` keep the flag until
     /// [`GcLists::clear_unreachable_mask`].
-    pub fn move_unreachable(&mut self, young: List, unreachable: List, objects: &impl Referents) {
+    ///
+    /// `passed` is called for each object proved reachable, in the order
+    /// young ends up in, once the walk is past it: if it says no, the object
+    /// stops being tracked right there. That is `untrack_tuples` done in the
+    /// same walk: it visits young in the same order after this returns, and
+    /// what it decides for an object depends on the tracking of objects
+    /// before it (decided) and after it (still tracked), the same here.
+    pub fn move_unreachable(
+        &mut self,
+        young: List,
+        unreachable: List,
+        objects: &impl Referents,
+        mut passed: impl FnMut(GcHeader) -> bool,
+    ) {
         let young = self.head(young);
         let unreachable = self.head(unreachable);
         debug_assert!(
@@ -249,13 +267,23 @@ impl GcLists {
         let mut prev = young;
         let mut gc = next_of(young);
         while gc != young {
+            objects.prefetch(gc.id());
             if gc.refs() > 0 {
                 // Reachable from outside: so is everything it refers to.
                 // (Appending to young may change gc's next: read it after.)
                 objects.traverse(gc.id(), |target| visit_reachable(target, young));
                 gc.set_prev(prev);
                 gc.clear_collecting();
-                prev = gc;
+                if passed(gc) {
+                    prev = gc;
+                } else {
+                    // Untracked: out of young, whose part after gc is still
+                    // singly linked (only prev's next changes). If gc is
+                    // young's tail, the walk ends here and the tail is set
+                    // right below.
+                    prev.set_next_raw(gc.next_raw());
+                    gc.clear_links();
+                }
             } else {
                 // Unreachable for now. young is singly linked here, so only
                 // prev's next changes.
@@ -298,6 +326,35 @@ impl GcLists {
             gc.clear_collecting();
             cursor = self.next(gc, list);
         }
+    }
+}
+
+/// [`GcLists::update_refs`] and [`GcLists::subtract_refs`] in one pass, for
+/// when `tracked` is every tracked object, in any order (a full collection
+/// with nothing frozen: then young holds them all). An object not reached
+/// yet is one without `PREV_MASK_COLLECTING` (no object has it between
+/// collections), so its `gc_refs` is set from its count the first time
+/// anything touches it, the pass or a reference to it. The counts left are
+/// those of the two walks, whatever the order (they are sums), but the
+/// memory is read once instead of twice, and in the order the caller
+/// chooses: the store goes in id order, along its tables, instead of
+/// chasing the list's links.
+pub fn update_and_subtract_refs(tracked: impl Iterator<Item = GcHeader>, objects: &impl Referents) {
+    for gc in tracked {
+        objects.prefetch(gc.id());
+        if !gc.is_collecting() {
+            gc.reset_refs(gc.object().refcnt());
+        }
+        objects.traverse(gc.id(), |target| {
+            // Tracked means collected here; untracked objects are not
+            // (update_refs never marks them).
+            if target.is_tracked() {
+                if !target.is_collecting() {
+                    target.reset_refs(target.object().refcnt());
+                }
+                target.decref();
+            }
+        });
     }
 }
 
@@ -471,7 +528,7 @@ mod tests {
         lists.subtract_refs(List::Gen0, &objects);
         let refs: Vec<usize> = (0..5).map(|i| objects.gc(i).refs()).collect();
         assert_eq!(refs, [0, 0, 1, 0, 0]);
-        lists.move_unreachable(List::Gen0, List::Unreachable, &objects);
+        lists.move_unreachable(List::Gen0, List::Unreachable, &objects, |_| true);
         assert_eq!(ids(&lists, List::Gen0), [2, 1, 0]);
         for i in [0, 1, 2] {
             assert!(!objects.gc(i).is_collecting() && !objects.gc(i).is_unreachable());
@@ -514,7 +571,7 @@ mod tests {
         lists.subtract_refs(List::Gen0, &objects);
         assert!(!objects.gc(0).is_collecting());
         assert_eq!([objects.gc(1).refs(), objects.gc(2).refs()], [1, 0]);
-        lists.move_unreachable(List::Gen0, List::Unreachable, &objects);
+        lists.move_unreachable(List::Gen0, List::Unreachable, &objects, |_| true);
         assert_eq!(ids(&lists, List::Gen0), [1, 2]);
         assert!(lists.is_empty(List::Unreachable));
         assert_eq!(ids(&lists, List::Gen2), [0]);

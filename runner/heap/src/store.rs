@@ -50,12 +50,6 @@ impl Slot {
         self.ob.set_refcnt(refcount);
     }
 
-    /// The object's `PyGC_Head`, if its type has one.
-    #[inline]
-    pub fn gc(&self) -> Option<GcHeader> {
-        self.gc
-    }
-
     /// `_PyGC_FINALIZED`: its `__del__` has run (PEP 442: never again, even
     /// if it was resurrected). Kept in `_gc_prev`, as CPython keeps it.
     pub fn finalized(&self) -> bool {
@@ -82,6 +76,10 @@ pub struct Removed {
 #[derive(Debug, Default)]
 pub struct Store {
     slots: Vec<Option<Slot>>,
+    /// Each slot's GC head again, 8 bytes an id: what the collector looks
+    /// up for every reference it follows, kept dense so that those lookups
+    /// stay in cache (a slot is over 100 bytes).
+    gcs: Vec<Option<GcHeader>>,
     free: Vec<u32>,
     statics: StaticHeaders,
     /// A debugging mode for tests: ids are never handed out again, so a
@@ -102,6 +100,7 @@ impl Store {
                 let index = u32::try_from(self.slots.len())
                     .unwrap_or_else(|_| panic!("more than {} objects on the heap", u32::MAX));
                 self.slots.push(None);
+                self.gcs.push(None);
                 index
             }
         };
@@ -128,6 +127,7 @@ impl Store {
                 (None, ObHeader::init(at, id))
             }
         };
+        self.gcs[index as usize] = gc;
         self.slots[index as usize] = Some(Slot {
             object,
             ob,
@@ -144,6 +144,7 @@ impl Store {
     /// no longer used: the caller frees the block.
     pub fn remove(&mut self, id: ObjId) -> Option<Removed> {
         let slot = self.slots.get_mut(id.0 as usize)?.take()?;
+        self.gcs[id.0 as usize] = None;
         if !self.checked {
             self.free.push(id.0);
         }
@@ -200,12 +201,37 @@ impl Store {
     /// The `PyGC_Head` of a live object of a GC type.
     #[inline]
     pub fn gc(&self, id: ObjId) -> Option<GcHeader> {
-        self.slot(id).and_then(Slot::gc)
+        self.gcs.get(id.0 as usize).copied().flatten()
+    }
+
+    /// The GC heads of every tracked object, in id order.
+    pub fn tracked(&self) -> impl Iterator<Item = GcHeader> + '_ {
+        self.gcs
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|gc| gc.is_tracked())
+    }
+
+    /// `_PyObject_GC_MAY_BE_TRACKED`: could this object be part of a cycle?
+    /// Any GC object may, except a tuple already untracked. (An untracked
+    /// dict still may: something trackable can be stored in it later.)
+    pub fn may_be_tracked(&self, id: ObjId) -> bool {
+        match self.slot(id) {
+            Some(Slot {
+                object: Object::Tuple(_),
+                gc,
+                ..
+            }) => gc.is_some_and(|gc| gc.is_tracked()),
+            Some(slot) => slot.object.is_gc_type(),
+            None => false,
+        }
     }
 
     /// Every slot taken, dying objects included, to give their blocks back.
     pub fn drain(&mut self) -> Vec<Removed> {
         self.free.clear();
+        self.gcs.clear();
         let slots: Vec<Slot> = self.slots.drain(..).flatten().collect();
         slots.into_iter().map(|slot| self.forget(slot)).collect()
     }
@@ -233,6 +259,32 @@ impl Referents for Store {
             });
         }
     }
+
+    /// Fetches what walking the objects made a little after `id` will read:
+    /// their slots and headers, and the items of those a little closer.
+    /// The collector is bound by memory latency (each step of a walk reads
+    /// a header, then a slot, then an item array, then the items' headers,
+    /// one after the other); with these the reads of the next steps overlap.
+    #[inline]
+    fn prefetch(&self, id: ObjId) {
+        const FAR: usize = 16;
+        const NEAR: usize = 6;
+        let i = id.0 as usize;
+        if let Some(slot) = self.slots.get(i + FAR) {
+            prefetch(std::ptr::from_ref(slot).cast());
+        }
+        if let Some(Some(gc)) = self.gcs.get(i + FAR) {
+            prefetch(gc.as_raw().cast());
+        }
+        if let Some(Some(slot)) = self.slots.get(i + NEAR) {
+            let items = match &slot.object {
+                Object::List(list) => list.items.as_ptr(),
+                Object::Tuple(items) => items.as_ptr(),
+                _ => return,
+            };
+            prefetch(items.cast());
+        }
+    }
 }
 
 /// The header is written into the block, so the block must be one: the
@@ -247,4 +299,17 @@ fn check_block(block: Block, header_size: usize) {
          (blocks must be aligned to {} bytes)",
         memlings_python::heap::ALIGNMENT
     );
+}
+
+/// A hint to the processor to bring the line at `at` into cache.
+#[inline]
+fn prefetch(at: *const u8) {
+    #[cfg(all(target_arch = "x86_64", not(miri)))]
+    // SAFETY: a prefetch reads nothing the program sees and cannot fault,
+    // whatever the address; SSE, which it needs, is part of x86_64.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(at.cast());
+    }
+    #[cfg(not(all(target_arch = "x86_64", not(miri))))]
+    let _ = at;
 }

@@ -23,11 +23,7 @@ impl<A: Allocator> ReferenceHeap<A> {
     /// Any GC object may, except a tuple already untracked. (An untracked
     /// dict still may: something trackable can be stored in it later.)
     pub(super) fn may_be_tracked(&self, id: ObjId) -> bool {
-        match self.store.object(id) {
-            Some(Object::Tuple(_)) => self.is_tracked(id),
-            Some(object) => object.is_gc_type(),
-            None => false,
-        }
+        self.store.may_be_tracked(id)
     }
 
     /// Whether a new object of this kind is tracked from the start.
@@ -51,16 +47,6 @@ impl<A: Allocator> ReferenceHeap<A> {
         let is_dict = matches!(self.store.object(dict), Some(Object::Dict(_)));
         if is_dict && !self.is_tracked(dict) && self.may_be_tracked(value) {
             self.track(dict, List::Gen0);
-        }
-    }
-
-    /// `_PyTuple_MaybeUntrack`.
-    pub(super) fn maybe_untrack_tuple(&mut self, id: ObjId) {
-        let Some(Object::Tuple(items)) = self.store.object(id) else {
-            return;
-        };
-        if !items.iter().any(|&item| self.may_be_tracked(item)) {
-            self.untrack(id);
         }
     }
 
