@@ -10,7 +10,7 @@
 
 use memlings_python::{Allocator, Block, ObjId, Object, Runtime};
 
-use crate::gclist::{self, List};
+use crate::gclist::{EdgeKind, List};
 use crate::size_model::DictKeys;
 use crate::store::Slot;
 use crate::weakrefs::supports_weakrefs;
@@ -155,35 +155,50 @@ impl<A: Allocator> ReferenceHeap<A> {
         // deduce_unreachable, then untrack_tuples: survivors that are
         // tuples holding nothing trackable stop being tracked. Those are
         // done in two walks instead of CPython's five (see
-        // `gclist::update_and_subtract_refs` and `move_unreachable`), and
+        // `Store::update_and_subtract_refs` and `GcLists::move_unreachable`), and
         // the survivors are counted (gc_list_size) and the dicts among them
         // noted on the way.
         let full = young == old;
-        if full && self.gc_lists.is_empty(List::Permanent) {
-            gclist::update_and_subtract_refs(self.store.tracked(), &self.store);
-        } else {
-            self.gc_lists.update_refs(young);
-            self.gc_lists.subtract_refs(young, &self.store);
-        }
         let mut survivors = 0;
         let mut dicts = Vec::new();
         let store = &self.store;
-        self.gc_lists
-            .move_unreachable(young, List::Unreachable, store, |gc| {
-                let id = gc.id();
-                match store.object(id) {
-                    // _PyTuple_MaybeUntrack.
-                    Some(Object::Tuple(items))
-                        if !items.iter().any(|&item| store.may_be_tracked(item)) =>
-                    {
-                        return false;
+        // _PyTuple_MaybeUntrack, and the dicts for untrack_dicts.
+        let mut passed = |id: ObjId, kind: EdgeKind| {
+            match kind {
+                EdgeKind::Tuple => {
+                    if let Some(Object::Tuple(items)) = store.object(id) {
+                        if !items.iter().any(|&item| store.may_be_tracked(item)) {
+                            return false;
+                        }
                     }
-                    Some(Object::Dict(_)) if full => dicts.push(id),
-                    _ => {}
                 }
-                survivors += 1;
-                true
-            });
+                EdgeKind::Dict if full => dicts.push(id),
+                _ => {}
+            }
+            survivors += 1;
+            true
+        };
+        if full && self.gc_lists.is_empty(List::Permanent) {
+            store.update_and_subtract_refs(&mut self.edges);
+            let edges = &self.edges;
+            self.gc_lists
+                .move_unreachable(young, List::Unreachable, edges, |gc| {
+                    passed(gc.id(), edges.kind(gc.id()))
+                });
+            self.edges.clear();
+        } else {
+            self.gc_lists.update_refs(young);
+            self.gc_lists.subtract_refs(young, store);
+            self.gc_lists
+                .move_unreachable(young, List::Unreachable, store, |gc| {
+                    let kind = match store.object(gc.id()) {
+                        Some(Object::Tuple(_)) => EdgeKind::Tuple,
+                        Some(Object::Dict(_)) => EdgeKind::Dict,
+                        _ => EdgeKind::Other,
+                    };
+                    passed(gc.id(), kind)
+                });
+        }
 
         // Then everyone moves up a generation.
         if !full {

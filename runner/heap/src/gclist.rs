@@ -329,32 +329,92 @@ impl GcLists {
     }
 }
 
-/// [`GcLists::update_refs`] and [`GcLists::subtract_refs`] in one pass, for
-/// when `tracked` is every tracked object, in any order (a full collection
-/// with nothing frozen: then young holds them all). An object not reached
-/// yet is one without `PREV_MASK_COLLECTING` (no object has it between
-/// collections), so its `gc_refs` is set from its count the first time
-/// anything touches it, the pass or a reference to it. The counts left are
-/// those of the two walks, whatever the order (they are sums), but the
-/// memory is read once instead of twice, and in the order the caller
-/// chooses: the store goes in id order, along its tables, instead of
-/// chasing the list's links.
-pub fn update_and_subtract_refs(tracked: impl Iterator<Item = GcHeader>, objects: &impl Referents) {
-    for gc in tracked {
-        objects.prefetch(gc.id());
-        if !gc.is_collecting() {
-            gc.reset_refs(gc.object().refcnt());
-        }
-        objects.traverse(gc.id(), |target| {
-            // Tracked means collected here; untracked objects are not
-            // (update_refs never marks them).
-            if target.is_tracked() {
-                if !target.is_collecting() {
-                    target.reset_refs(target.object().refcnt());
-                }
-                target.decref();
+/// `visit_decref` for [`GcLists::update_refs`] and
+/// [`GcLists::subtract_refs`] done in one pass (`Store::update_and_subtract_refs`),
+/// allowed when every tracked object is collected, in any order (a full
+/// collection with nothing frozen: young holds them all). An object not
+/// reached yet is one without `PREV_MASK_COLLECTING` (no object has it
+/// between collections), so its `gc_refs` is set from its count the first
+/// time anything touches it, the pass or a reference to it. The counts left
+/// are those of the two walks, whatever the order (they are sums), but the
+/// memory is read once instead of twice. True if `target` is collected.
+#[inline]
+pub fn decref_lazily(target: GcHeader) -> bool {
+    // Tracked means collected here; untracked objects are not (update_refs
+    // never marks them).
+    if !target.is_tracked() {
+        return false;
+    }
+    if !target.is_collecting() {
+        target.reset_refs(target.object().refcnt());
+    }
+    target.decref();
+    true
+}
+
+/// What the objects refer to, as one pass read it, for the next pass to
+/// walk instead of the objects: for each id, its tracked referents' heads in
+/// `tp_traverse` order, and whether it is a tuple or a dict. Valid only
+/// while nothing changes (within `deduce_unreachable`); cleared after.
+#[derive(Debug, Default)]
+pub struct Edges {
+    /// By id: where its referents start in `targets` (the next id's start
+    /// is where they end).
+    start: Vec<u32>,
+    pub targets: Vec<GcHeader>,
+    pub kinds: Vec<EdgeKind>,
+}
+
+/// The types a collection treats apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EdgeKind {
+    Tuple,
+    Dict,
+    Other,
+}
+
+impl Edges {
+    /// Forgets the heads (the capacity stays, for the next collection).
+    pub fn clear(&mut self) {
+        self.start.clear();
+        self.targets.clear();
+        self.kinds.clear();
+    }
+
+    /// The next id's referents start here.
+    pub fn start_object(&mut self) {
+        let at = u32::try_from(self.targets.len())
+            .unwrap_or_else(|_| panic!("more than 2^32 references"));
+        self.start.push(at);
+    }
+
+    pub fn kind(&self, id: ObjId) -> EdgeKind {
+        self.kinds
+            .get(id.0 as usize)
+            .copied()
+            .unwrap_or(EdgeKind::Other)
+    }
+}
+
+impl Referents for Edges {
+    #[inline]
+    fn traverse(&self, id: ObjId, mut visit: impl FnMut(GcHeader)) {
+        let i = id.0 as usize;
+        if let (Some(&from), Some(&to)) = (self.start.get(i), self.start.get(i + 1)) {
+            for &target in &self.targets[from as usize..to as usize] {
+                visit(target);
             }
-        });
+        }
+    }
+
+    #[inline]
+    fn prefetch(&self, id: ObjId) {
+        // The walk is mostly in id order: the heads a little ahead.
+        if let Some(&at) = self.start.get(id.0 as usize + 16) {
+            if let Some(target) = self.targets.get(at as usize) {
+                crate::header::prefetch(target.as_raw().cast());
+            }
+        }
     }
 }
 

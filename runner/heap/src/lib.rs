@@ -60,6 +60,8 @@ pub struct ReferenceHeap<A: Allocator = SystemAllocator> {
     /// hands that out, and a collector swapped for another must not take
     /// with it the list heads the objects' headers link to.
     gc_lists: GcLists,
+    /// What a full collection's first pass read, for its second.
+    edges: gclist::Edges,
     collector: Generational,
     free_lists: FreeLists,
     trash: Trashcan,
@@ -95,6 +97,7 @@ impl<A: Allocator> ReferenceHeap<A> {
         ReferenceHeap {
             store: Store::default(),
             gc_lists: GcLists::default(),
+            edges: gclist::Edges::default(),
             collector: Generational::default(),
             free_lists: FreeLists::default(),
             trash: Trashcan::default(),

@@ -16,7 +16,8 @@
 use memlings_python::{Block, ObjId, Object};
 
 use crate::gclist::{self, Referents};
-use crate::header::{GcHeader, ObHeader, StaticHeaders, GC_HEAD_SIZE, OB_HEAD_SIZE};
+use crate::gclist::{EdgeKind, Edges};
+use crate::header::{prefetch, GcHeader, ObHeader, StaticHeaders, GC_HEAD_SIZE, OB_HEAD_SIZE};
 use crate::size_model::DictKeys;
 
 #[derive(Debug)]
@@ -204,13 +205,43 @@ impl Store {
         self.gcs.get(id.0 as usize).copied().flatten()
     }
 
-    /// The GC heads of every tracked object, in id order.
-    pub fn tracked(&self) -> impl Iterator<Item = GcHeader> + '_ {
-        self.gcs
-            .iter()
-            .flatten()
-            .copied()
-            .filter(|gc| gc.is_tracked())
+    /// `update_refs` and `subtract_refs` over every tracked object at once,
+    /// in id order, along the store's tables instead of a list's links
+    /// (see [`gclist::decref_lazily`] for when that is allowed: a full
+    /// collection with nothing frozen). On the way, `edges` records what
+    /// `move_unreachable` will read next: each object's tracked referents
+    /// and whether it is a tuple or a dict, so that walk need not read the
+    /// objects again.
+    pub fn update_and_subtract_refs(&self, edges: &mut Edges) {
+        edges.clear();
+        for (i, (gc, slot)) in self.gcs.iter().zip(&self.slots).enumerate() {
+            edges.start_object();
+            let (Some(gc), Some(slot)) = (gc, slot) else {
+                edges.kinds.push(EdgeKind::Other);
+                continue;
+            };
+            if !gc.is_tracked() {
+                edges.kinds.push(EdgeKind::Other);
+                continue;
+            }
+            Referents::prefetch(self, ObjId(i as u32));
+            if !gc.is_collecting() {
+                gc.reset_refs(gc.object().refcnt());
+            }
+            edges.kinds.push(match slot.object {
+                Object::Tuple(_) => EdgeKind::Tuple,
+                Object::Dict(_) => EdgeKind::Dict,
+                _ => EdgeKind::Other,
+            });
+            slot.object.traverse_with(|target| {
+                if let Some(target) = self.gc(target) {
+                    if gclist::decref_lazily(target) {
+                        edges.targets.push(target);
+                    }
+                }
+            });
+        }
+        edges.start_object();
     }
 
     /// `_PyObject_GC_MAY_BE_TRACKED`: could this object be part of a cycle?
@@ -299,17 +330,4 @@ fn check_block(block: Block, header_size: usize) {
          (blocks must be aligned to {} bytes)",
         memlings_python::heap::ALIGNMENT
     );
-}
-
-/// A hint to the processor to bring the line at `at` into cache.
-#[inline]
-fn prefetch(at: *const u8) {
-    #[cfg(all(target_arch = "x86_64", not(miri)))]
-    // SAFETY: a prefetch reads nothing the program sees and cannot fault,
-    // whatever the address; SSE, which it needs, is part of x86_64.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(at.cast());
-    }
-    #[cfg(not(all(target_arch = "x86_64", not(miri))))]
-    let _ = at;
 }
