@@ -450,3 +450,21 @@ impl<A: Allocator> SizeModel<ReferenceHeap<A>> for CPythonSizes {
 fn dead_object(id: ObjId) -> ! {
     panic!("{id:?} is not a live object: a reference was used after its last decref")
 }
+
+#[cfg(test)]
+mod tests {
+    use memlings_python::{run_on, Heap, Options};
+
+    use super::*;
+
+    #[test]
+    fn a_collector_swapped_out_takes_no_list_with_it() {
+        let mut heap = ReferenceHeap::new();
+        // Safe code may replace the collector; the lists stay the heap's.
+        let old = std::mem::take(heap.collector_mut());
+        assert!(old.enabled());
+        let program = "import gc\nl = []\nl.append(l)\ndel l\ngc.freeze()\nm = []\nm.append(m)\ndel m\nprint(gc.collect())\n";
+        let out = run_on(&mut heap, program, "swap.py", &Options::default());
+        assert_eq!((out.stdout.as_str(), out.error), ("1\n", None));
+    }
+}

@@ -331,3 +331,69 @@ fn check_block(block: Block, header_size: usize) {
         memlings_python::heap::ALIGNMENT
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use memlings_python::{Allocator, List};
+
+    use super::*;
+    use crate::gclist::{self, GcLists};
+    use crate::SystemAllocator;
+
+    /// The word at `offset` in `block`.
+    fn word(block: Block, offset: usize) -> usize {
+        assert!(offset + 8 <= block.size);
+        // SAFETY: the block is live and at least offset + 8 bytes long, its
+        // words were written by the store, aligned to 8.
+        unsafe { block.addr.as_ptr().add(offset).cast::<usize>().read() }
+    }
+
+    #[test]
+    fn a_gc_object_s_header_is_in_its_block_and_links_its_list() {
+        let mut allocator = SystemAllocator::new();
+        let mut store = Store::default();
+        let mut lists = GcLists::default();
+        let block = allocator.allocate(56).expect("memory");
+        let id = store.insert(Object::List(List::default()), Some(block));
+        let slot = store.slot_mut(id).expect("live");
+        slot.set_refcount(5);
+        // _gc_next 0 (untracked), _gc_prev 0, ob_refcnt, ob_type (the id).
+        assert_eq!(
+            [0, 8, 16, 24].map(|at| word(block, at)),
+            [0, 0, 5, id.0 as usize]
+        );
+
+        let gc = store.gc(id).expect("a list has a GC head");
+        lists.track(gc, gclist::List::Gen0);
+        let head = lists.head(gclist::List::Gen0).as_raw() as usize;
+        assert_eq!([word(block, 0), word(block, 8)], [head, head]);
+
+        // Freed while still tracked: the store unlinks it first.
+        let removed = store.remove(id).expect("live");
+        assert!(lists.is_empty(gclist::List::Gen0));
+        allocator.free(removed.block.expect("its block"));
+    }
+
+    #[test]
+    fn a_reused_block_gets_a_fresh_header_and_static_objects_none() {
+        let mut allocator = SystemAllocator::new();
+        let mut store = Store::default();
+        let block = allocator.allocate(24).expect("memory");
+        let float = store.insert(Object::Float(1.5), Some(block));
+        store.slot_mut(float).expect("live").set_refcount(9);
+        let removed = store.remove(float).expect("live");
+        // A free list hands the same block to the next float.
+        let again = store.insert(Object::Float(2.5), removed.block);
+        assert_eq!([word(block, 0), word(block, 8)], [1, again.0 as usize]);
+
+        // None has no block; its header is elsewhere, and counted.
+        let none = store.insert(Object::None, None);
+        store.slot_mut(none).expect("live").set_refcount(3);
+        assert_eq!(store.refcount(none), 3);
+        assert_eq!(allocator.stats().blocks, 1);
+        let removed = store.remove(none).expect("live");
+        assert!(removed.block.is_none());
+        let kept = store.remove(again).expect("live");
+        allocator.free(kept.block.expect("its block"));
+    }
+}
