@@ -308,11 +308,9 @@ impl<A: Allocator> ReferenceHeap<A> {
     fn finalize_garbage<R: Runtime<Self>>(&mut self, rt: &mut R) {
         while let Some(op) = self.first_in(List::Unreachable) {
             self.move_to(op, List::Seen);
-            let finalized = self.store.slot(op).is_none_or(Slot::finalized);
+            let finalized = self.store.slot(op).is_none() || self.store.finalized(op);
             if !finalized && self.has_finalizer(op) {
-                if let Some(slot) = self.store.slot_mut(op) {
-                    slot.set_finalized();
-                }
+                self.store.set_finalized(op);
                 self.incref_object(op);
                 rt.finalize(self, op);
                 self.decref_object(op, rt);

@@ -231,18 +231,13 @@ impl<A: Allocator> ReferenceHeap<A> {
             // temporary reference while __del__ runs, so that code sees a
             // live object (and a collection started from it keeps it).
             self.track(id, List::Gen0);
-            let finalized = match self.store.slot_mut(id) {
-                Some(slot) => {
-                    slot.set_refcount(1);
-                    slot.finalized()
-                }
+            match self.store.slot_mut(id) {
+                Some(slot) => slot.set_refcount(1),
                 None => return None,
-            };
-            if !finalized {
+            }
+            if !self.store.finalized(id) {
                 rt.finalize(self, id);
-                if let Some(slot) = self.store.slot_mut(id) {
-                    slot.set_finalized();
-                }
+                self.store.set_finalized(id);
             }
             let slot = self.store.slot_mut(id)?;
             slot.set_refcount(slot.refcount().saturating_sub(1));

@@ -25,11 +25,9 @@ pub struct Slot {
     pub object: Object,
     /// `ob_refcnt` and the id, in the block (or in the static headers).
     ob: ObHeader,
-    /// The `PyGC_Head` in front of `ob`, for an object of a GC type.
-    gc: Option<GcHeader>,
     /// The weak references to this object, in CPython's `tp_weaklist` order
     /// (a weakref without callback first, then the others newest first).
-    pub weakrefs: Vec<ObjId>,
+    pub weakrefs: WeakRefs,
     /// For a dict: the size of its keys table, followed through insertions.
     pub keys: DictKeys,
     /// The object's block, `None` for an object CPython keeps static.
@@ -50,17 +48,42 @@ impl Slot {
     pub fn set_refcount(&mut self, refcount: usize) {
         self.ob.set_refcnt(refcount);
     }
+}
 
-    /// `_PyGC_FINALIZED`: its `__del__` has run (PEP 442: never again, even
-    /// if it was resurrected). Kept in `_gc_prev`, as CPython keeps it.
-    pub fn finalized(&self) -> bool {
-        self.gc.is_some_and(GcHeader::finalized)
+/// A slot's weak references: most objects have none, so the list is boxed
+/// only once one exists (8 bytes in every slot instead of a `Vec`'s 24).
+#[derive(Debug, Clone, Default)]
+// The box is the point: a thin pointer in the slot, the Vec's three words
+// only for objects with weakrefs.
+#[allow(clippy::box_collection)]
+pub struct WeakRefs(Option<Box<Vec<ObjId>>>);
+
+impl WeakRefs {
+    pub fn first(&self) -> Option<&ObjId> {
+        self.0.as_ref()?.first()
     }
 
-    pub fn set_finalized(&mut self) {
-        if let Some(gc) = self.gc {
-            gc.set_finalized();
+    pub fn insert(&mut self, at: usize, wr: ObjId) {
+        self.0.get_or_insert_with(Box::default).insert(at, wr);
+    }
+
+    pub fn retain(&mut self, keep: impl FnMut(&ObjId) -> bool) {
+        if let Some(list) = &mut self.0 {
+            list.retain(keep);
         }
+    }
+
+    pub fn as_slice(&self) -> &[ObjId] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl IntoIterator for WeakRefs {
+    type Item = ObjId;
+    type IntoIter = std::vec::IntoIter<ObjId>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.map(|list| *list).unwrap_or_default().into_iter()
     }
 }
 
@@ -132,8 +155,7 @@ impl Store {
         self.slots[index as usize] = Some(Slot {
             object,
             ob,
-            gc,
-            weakrefs: Vec::new(),
+            weakrefs: WeakRefs::default(),
             keys: DictKeys::EMPTY,
             block,
             table: None,
@@ -145,22 +167,22 @@ impl Store {
     /// no longer used: the caller frees the block.
     pub fn remove(&mut self, id: ObjId) -> Option<Removed> {
         let slot = self.slots.get_mut(id.0 as usize)?.take()?;
-        self.gcs[id.0 as usize] = None;
+        let gc = self.gcs[id.0 as usize].take();
         if !self.checked {
             self.free.push(id.0);
         }
-        Some(self.forget(slot))
+        Some(self.forget(slot, gc))
     }
 
     /// A header about to go: out of any list first (deallocators untrack
     /// before freeing; this keeps a list from ever linking freed memory),
     /// and a static one's place back for reuse.
-    fn forget(&mut self, slot: Slot) -> Removed {
-        if let Some(gc) = slot.gc {
+    fn forget(&mut self, slot: Slot, gc: Option<GcHeader>) -> Removed {
+        if let Some(gc) = gc {
             gclist::untrack(gc);
         }
         if slot.block.is_none() {
-            let place = match slot.gc {
+            let place = match gc {
                 Some(gc) => gc.as_bytes(),
                 None => slot.ob.as_bytes(),
             };
@@ -197,6 +219,18 @@ impl Store {
 
     pub fn refcount(&self, id: ObjId) -> usize {
         self.slot(id).map_or(0, Slot::refcount)
+    }
+
+    /// `_PyGC_FINALIZED`: its `__del__` has run (PEP 442: never again, even
+    /// if it was resurrected). Kept in `_gc_prev`, as CPython keeps it.
+    pub fn finalized(&self, id: ObjId) -> bool {
+        self.gc(id).is_some_and(GcHeader::finalized)
+    }
+
+    pub fn set_finalized(&mut self, id: ObjId) {
+        if let Some(gc) = self.gc(id) {
+            gc.set_finalized();
+        }
     }
 
     /// The `PyGC_Head` of a live object of a GC type.
@@ -248,13 +282,9 @@ impl Store {
     /// Any GC object may, except a tuple already untracked. (An untracked
     /// dict still may: something trackable can be stored in it later.)
     pub fn may_be_tracked(&self, id: ObjId) -> bool {
-        match self.slot(id) {
-            Some(Slot {
-                object: Object::Tuple(_),
-                gc,
-                ..
-            }) => gc.is_some_and(|gc| gc.is_tracked()),
-            Some(slot) => slot.object.is_gc_type(),
+        match self.object(id) {
+            Some(Object::Tuple(_)) => self.gc(id).is_some_and(|gc| gc.is_tracked()),
+            Some(object) => object.is_gc_type(),
             None => false,
         }
     }
@@ -262,9 +292,17 @@ impl Store {
     /// Every slot taken, dying objects included, to give their blocks back.
     pub fn drain(&mut self) -> Vec<Removed> {
         self.free.clear();
-        self.gcs.clear();
-        let slots: Vec<Slot> = self.slots.drain(..).flatten().collect();
-        slots.into_iter().map(|slot| self.forget(slot)).collect()
+        let gcs = std::mem::take(&mut self.gcs);
+        let slots: Vec<(Slot, Option<GcHeader>)> = self
+            .slots
+            .drain(..)
+            .zip(gcs)
+            .filter_map(|(slot, gc)| Some((slot?, gc)))
+            .collect();
+        slots
+            .into_iter()
+            .map(|(slot, gc)| self.forget(slot, gc))
+            .collect()
     }
 
     /// Every object with a reference, in id order. Objects in the middle of
