@@ -154,7 +154,7 @@ impl<A: Allocator> ReferenceHeap<A> {
 
         // deduce_unreachable, then untrack_tuples: survivors that are
         // tuples holding nothing trackable stop being tracked. Those are
-        // done in two walks instead of CPython's five (see
+        // done in two walks instead of CPython's six (see
         // `Store::update_and_subtract_refs` and `GcLists::move_unreachable`), and
         // the survivors are counted (gc_list_size) and the dicts among them
         // noted on the way.
