@@ -25,7 +25,7 @@ use std::ptr::NonNull;
 
 use memlings_python::ObjId;
 
-use crate::header::{GcHeader, GC_HEAD_SIZE, NEXT_MASK_UNREACHABLE};
+use crate::header::{GcHeader, ObHeader, GC_HEAD_SIZE, NEXT_MASK_UNREACHABLE, OB_HEAD_SIZE};
 
 /// Which list. The generations are permanent; the others are the working
 /// lists of `gc_collect_main`, empty between collections (collections do
@@ -66,10 +66,13 @@ pub trait Referents {
     fn prefetch(&self, _id: ObjId) {}
 }
 
+/// A list head and the placeholder `PyObject` after it.
+const HEAD_PLACE: usize = GC_HEAD_SIZE + OB_HEAD_SIZE;
+
 fn heads_layout() -> Layout {
-    match Layout::from_size_align(LISTS * GC_HEAD_SIZE, 16) {
+    match Layout::from_size_align(LISTS * HEAD_PLACE, 16) {
         Ok(layout) => layout,
-        Err(_) => unreachable!("128 bytes aligned to 16 is a layout"),
+        Err(_) => unreachable!("256 bytes aligned to 16 is a layout"),
     }
 }
 
@@ -89,9 +92,13 @@ impl Default for GcLists {
             alloc::handle_alloc_error(layout)
         };
         for i in 0..LISTS {
-            // SAFETY: head i is 16 bytes inside the fresh allocation, aligned
-            // to 16; the allocation lives as long as `self`.
-            unsafe { GcHeader::init_list(heads.add(i * GC_HEAD_SIZE)) };
+            // SAFETY: head i and its placeholder are 32 bytes inside the
+            // fresh allocation, aligned to 16; it lives as long as `self`.
+            unsafe {
+                let at = heads.add(i * HEAD_PLACE);
+                GcHeader::init_list(at);
+                ObHeader::init(at.add(GC_HEAD_SIZE), ObjId(u32::MAX)).set_refcnt(0);
+            }
         }
         GcLists { heads }
     }
@@ -110,7 +117,7 @@ impl GcLists {
         // SAFETY: head `list` is inside the heads' allocation, initialized in
         // `default`, live as long as `self`. `init` is not called: only the
         // address is computed.
-        unsafe { GcHeader::from_link(self.heads.as_ptr().add(list as usize * GC_HEAD_SIZE).cast()) }
+        unsafe { GcHeader::from_link(self.heads.as_ptr().add(list as usize * HEAD_PLACE).cast()) }
     }
 
     /// `_PyObject_GC_TRACK`: start tracking `gc` at the tail of `list`.

@@ -33,6 +33,14 @@
 //! `GcLists`), and no Rust reference to that memory exists. Only the
 //! `unsafe` constructors make one, and the store forgets a header when it
 //! frees its block.
+//!
+//! The links are the other half: following one makes a [`GcHeader`] of
+//! whatever it holds, so every link written must be a live head of a
+//! well-formed list. Only `gclist` writes them (this module and that one
+//! are the trust boundary, both private to the crate), and the store
+//! unlinks a head before its block is freed. A list head is followed by a
+//! placeholder `PyObject` (count 0, no id), so that even
+//! [`GcHeader::object`] of a head reads memory that exists.
 
 use std::alloc::{self, Layout};
 use std::ptr::{self, NonNull};
@@ -177,12 +185,13 @@ impl GcHeader {
         self.0.as_ptr()
     }
 
-    /// `FROM_GC`: the object this head is in front of. Not for a list head.
+    /// `FROM_GC`: the object this head is in front of (for a list head, its
+    /// placeholder).
     #[inline]
     pub fn object(self) -> ObHeader {
-        // SAFETY: the type's invariant, and only object heads are asked:
-        // an object's GC head is followed by its PyObject header in the
-        // same block. The result is not null (it is past a live pointer).
+        // SAFETY: the type's invariant: a head, an object's or a list's, is
+        // followed by a PyObject header in the same allocation (see the
+        // module doc). The result is not null (it is past a live pointer).
         ObHeader(unsafe { NonNull::new_unchecked(self.as_ptr().add(1).cast()) })
     }
 
