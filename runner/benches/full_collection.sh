@@ -4,7 +4,7 @@
 # gc.collect() on the same graph built in Python, in the same run. Each side
 # times its own collections only (the graph is built first, untimed), RUNS
 # times, alternating, and the medians are compared. Then building the graph:
-# `memlings py` against python3, wall time and peak RSS.
+# `memlings py` against python3, wall time and peak RSS, ROUNDS times each.
 #
 #   runner/benches/full_collection.sh [RUNS] [ROUNDS]
 set -euo pipefail
@@ -43,10 +43,16 @@ echo "  python3 gc.collect():        $mp ms"
 echo "  reference heap collect(2):   $mh ms"
 awk -v p="$mp" -v h="$mh" 'BEGIN {printf "  reference heap is %.2fx faster than python3\n", p / h}'
 
-echo "building the graph (wall seconds, peak RSS KiB):"
-py_build=$(/usr/bin/time -f "%e %M" python3 "$program" 2>&1 >/dev/null | tail -1)
-mem_build=$(/usr/bin/time -f "%e %M" target/release/memlings py --heap reference --max-steps 100000000 "$program" 2>&1 >/dev/null | tail -1)
-echo "  python3:     $py_build"
-echo "  memlings py: $mem_build"
-awk -v p="$py_build" -v m="$mem_build" 'BEGIN {split(p, a, " "); split(m, b, " ");
-    printf "  memlings py takes %.2fx the time and %.2fx the peak memory of python3\n", b[1] / a[1], b[2] / a[2]}'
+echo "building the graph (wall seconds, peak RSS KiB; median of $rounds each):"
+pt=() pm=() mt=() mm=()
+for _ in $(seq "$rounds"); do
+    read -r t m < <(/usr/bin/time -f "%e %M" python3 "$program" 2>&1 >/dev/null | tail -1)
+    pt+=("$t") pm+=("$m")
+    read -r t m < <(/usr/bin/time -f "%e %M" target/release/memlings py --heap reference --max-steps 100000000 "$program" 2>&1 >/dev/null | tail -1)
+    mt+=("$t") mm+=("$m")
+done
+py_t=$(median "${pt[@]}") py_m=$(median "${pm[@]}") mem_t=$(median "${mt[@]}") mem_m=$(median "${mm[@]}")
+echo "  python3:     $py_t s, $py_m KiB"
+echo "  memlings py: $mem_t s, $mem_m KiB"
+awk -v pt="$py_t" -v pm="$py_m" -v mt="$mem_t" -v mm="$mem_m" 'BEGIN {
+    printf "  memlings py takes %.2fx the time and %.2fx the peak memory of python3\n", mt / pt, mm / pm}'

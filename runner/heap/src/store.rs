@@ -330,7 +330,8 @@ impl Referents for Store {
     }
 
     /// Fetches what walking the objects made a little after `id` will read:
-    /// their slots and headers, and the items of those a little closer.
+    /// their headers, and the items of those a little closer (the slots
+    /// are in id order, which the processor sees coming by itself).
     /// The collector is bound by memory latency (each step of a walk reads
     /// a header, then a slot, then an item array, then the items' headers,
     /// one after the other); with these the reads of the next steps overlap.
@@ -339,9 +340,6 @@ impl Referents for Store {
         const FAR: usize = 16;
         const NEAR: usize = 6;
         let i = id.0 as usize;
-        if let Some(slot) = self.slots.get(i + FAR) {
-            prefetch(std::ptr::from_ref(slot).cast());
-        }
         if let Some(Some(gc)) = self.gcs.get(i + FAR) {
             prefetch(gc.as_raw().cast());
         }
