@@ -10,7 +10,7 @@
 
 use memlings_python::{Allocator, Block, ObjId, Object, Runtime};
 
-use crate::gclist::{GcLists, List};
+use crate::gclist::{EdgeKind, List};
 use crate::size_model::DictKeys;
 use crate::store::Slot;
 use crate::weakrefs::supports_weakrefs;
@@ -40,6 +40,9 @@ pub struct GcState {
     pub long_lived_total: usize,
     /// Objects promoted into generation 2 since then.
     pub long_lived_pending: usize,
+    /// `gc.freeze()` was called; the heap merges its lists next time it
+    /// touches one.
+    pub freeze_pending: bool,
 }
 
 impl Default for GcState {
@@ -55,6 +58,7 @@ impl Default for GcState {
             collecting: false,
             long_lived_total: 0,
             long_lived_pending: 0,
+            freeze_pending: false,
         }
     }
 }
@@ -74,11 +78,11 @@ impl GcState {
     }
 }
 
-/// CPython 3.11's generational cycle collector: the lists of tracked
-/// objects, and the counts and thresholds that decide when it runs.
+/// CPython 3.11's generational cycle collector: the counts and thresholds
+/// that decide when it runs. (Its lists, linked through the objects'
+/// headers, are the heap's.)
 #[derive(Debug, Default)]
 pub struct Generational {
-    pub(crate) lists: GcLists,
     pub(crate) state: GcState,
 }
 
@@ -126,6 +130,7 @@ impl<A: Allocator> ReferenceHeap<A> {
         rt: &mut R,
     ) -> usize {
         let generation = generation.min(GENERATIONS - 1);
+        self.apply_freeze();
 
         // Collecting generation g is one more collection for g + 1, and
         // starts the counts of 0..=g again.
@@ -139,7 +144,7 @@ impl<A: Allocator> ReferenceHeap<A> {
         // The younger generations go onto the end of this one, in order.
         let young = List::GENERATIONS[generation];
         for &younger in &List::GENERATIONS[..generation] {
-            self.collector.lists.merge(younger, young);
+            self.merge(younger, young);
         }
         let old = if generation + 1 < GENERATIONS {
             List::GENERATIONS[generation + 1]
@@ -147,37 +152,81 @@ impl<A: Allocator> ReferenceHeap<A> {
             young
         };
 
-        self.deduce_unreachable(young, List::Unreachable);
-
-        // Survivors: tuples that hold nothing trackable stop being tracked,
-        // then everyone moves up a generation.
-        self.untrack_tuples(young);
-        if young != old {
-            if generation == GENERATIONS - 2 {
-                self.collector.state.long_lived_pending += self.collector.lists.len(young);
+        // deduce_unreachable, then untrack_tuples: survivors that are
+        // tuples holding nothing trackable stop being tracked. Those are
+        // done in two walks instead of CPython's six (see
+        // `Store::update_and_subtract_refs` and `GcLists::move_unreachable`), and
+        // the survivors are counted (gc_list_size) and the dicts among them
+        // noted on the way.
+        let full = young == old;
+        let mut survivors = 0;
+        let mut dicts = Vec::new();
+        let store = &self.store;
+        // _PyTuple_MaybeUntrack, and the dicts for untrack_dicts.
+        let mut passed = |id: ObjId, kind: EdgeKind| {
+            match kind {
+                EdgeKind::Tuple => {
+                    if let Some(Object::Tuple(items)) = store.object(id) {
+                        if !items.iter().any(|&item| store.may_be_tracked(item)) {
+                            return false;
+                        }
+                    }
+                }
+                EdgeKind::Dict if full => dicts.push(id),
+                _ => {}
             }
-            self.collector.lists.merge(young, old);
+            survivors += 1;
+            true
+        };
+        if full && self.gc_lists.is_empty(List::Permanent) {
+            store.update_and_subtract_refs(&mut self.edges);
+            let edges = &self.edges;
+            self.gc_lists
+                .move_unreachable(young, List::Unreachable, edges, |gc| {
+                    passed(gc.id(), edges.kind(gc.id()))
+                });
+            self.edges.clear();
         } else {
-            // Only a full collection untracks dicts (issue #14775).
-            self.untrack_dicts(young);
+            self.gc_lists.update_refs(young);
+            self.gc_lists.subtract_refs(young, store);
+            self.gc_lists
+                .move_unreachable(young, List::Unreachable, store, |gc| {
+                    let kind = match store.object(gc.id()) {
+                        Some(Object::Tuple(_)) => EdgeKind::Tuple,
+                        Some(Object::Dict(_)) => EdgeKind::Dict,
+                        _ => EdgeKind::Other,
+                    };
+                    passed(gc.id(), kind)
+                });
+        }
+
+        // Then everyone moves up a generation.
+        if !full {
+            if generation == GENERATIONS - 2 {
+                self.collector.state.long_lived_pending += survivors;
+            }
+            self.merge(young, old);
+        } else {
+            // Only a full collection untracks dicts (issue #14775), after
+            // the tuples, in young's order.
+            for dict in dicts {
+                self.maybe_untrack_dict(dict);
+                survivors -= usize::from(!self.is_tracked(dict));
+            }
             self.collector.state.long_lived_pending = 0;
-            self.collector.state.long_lived_total = self.collector.lists.len(young);
+            self.collector.state.long_lived_total = survivors;
         }
 
         // (3.11 next moves objects with a legacy `tp_del` finalizer, and
         // everything they reach, to gc.garbage. No type of the subset has
         // one, so nothing is uncollectable; what remains of that step is
         // that `unreachable` becomes an ordinary list.)
-        for id in self.collector.lists.objects(List::Unreachable) {
-            if let Some(head) = self.collector.lists.head_mut(id) {
-                head.unreachable = false;
-            }
-        }
+        self.gc_lists.clear_unreachable_mask(List::Unreachable);
 
         let mut found = self.handle_weakrefs(old, rt);
         self.finalize_garbage(rt);
         self.handle_resurrected_objects(old);
-        found += self.collector.lists.len(List::StillUnreachable);
+        found += self.gc_lists.len(List::StillUnreachable);
         self.delete_garbage(old, rt);
 
         if generation == GENERATIONS - 1 {
@@ -190,114 +239,14 @@ impl<A: Allocator> ReferenceHeap<A> {
     }
 
     /// `deduce_unreachable`: split `base` into what is reachable from
-    /// outside it (stays in `base`) and the rest (moved to `unreachable`).
+    /// outside it (stays in `base`) and the rest (moved to `unreachable`,
+    /// still marked `NEXT_MASK_UNREACHABLE`). The three steps are list
+    /// work, in `gclist`; the store says what each object refers to.
     fn deduce_unreachable(&mut self, base: List, unreachable: List) {
-        self.update_refs(base);
-        self.subtract_refs(base);
-        self.move_unreachable(base, unreachable);
-    }
-
-    /// `update_refs`: each object's `gc_refs` starts as its reference count,
-    /// and the object is marked as part of the collection.
-    fn update_refs(&mut self, list: List) {
-        for id in self.collector.lists.objects(list) {
-            let refcount = self.store.refcount(id) as isize;
-            if let Some(head) = self.collector.lists.head_mut(id) {
-                head.refs = refcount;
-                head.collecting = true;
-            }
-        }
-    }
-
-    /// `subtract_refs`: every reference from one collected object to another
-    /// is taken off the target's `gc_refs`. What is left counts references
-    /// from outside: from names, from the interpreter, from older
-    /// generations.
-    fn subtract_refs(&mut self, list: List) {
-        for id in self.collector.lists.objects(list) {
-            for target in self.traverse(id) {
-                if let Some(head) = self.collector.lists.head_mut(target) {
-                    if head.collecting {
-                        head.refs -= 1;
-                    }
-                }
-            }
-        }
-    }
-
-    /// `move_unreachable`: walk `young` in order. An object with outside
-    /// references is reachable, and so is everything it refers to: those
-    /// are marked (or, if already moved to `unreachable`, brought back to
-    /// the end of `young`, to be walked later). An object with none goes to
-    /// `unreachable` for now; something walked later may still bring it
-    /// back. The order this leaves both lists in is CPython's, and it
-    /// decides the order of finalizers.
-    fn move_unreachable(&mut self, young: List, unreachable: List) {
-        let mut cursor = self.collector.lists.first(young);
-        while let Some(id) = cursor {
-            let refs = self.collector.lists.head(id).map_or(0, |h| h.refs);
-            if refs > 0 {
-                for target in self.traverse(id) {
-                    self.visit_reachable(target, young);
-                }
-                // Proved reachable: later visits leave it alone.
-                if let Some(head) = self.collector.lists.head_mut(id) {
-                    head.collecting = false;
-                }
-                cursor = self.collector.lists.next(id);
-            } else {
-                cursor = self.collector.lists.next(id);
-                self.collector.lists.move_to(id, unreachable);
-                if let Some(head) = self.collector.lists.head_mut(id) {
-                    head.unreachable = true;
-                }
-            }
-        }
-    }
-
-    /// `visit_reachable`.
-    fn visit_reachable(&mut self, id: ObjId, young: List) {
-        let Some(head) = self.collector.lists.head_mut(id) else {
-            return;
-        };
-        // Not in this collection, or already proved reachable.
-        if !head.collecting {
-            return;
-        }
-        if head.unreachable {
-            head.unreachable = false;
-            head.refs = 1;
-            self.collector.lists.move_to(id, young);
-        } else if head.refs == 0 {
-            // Not walked yet: it will be, and now it counts as reachable.
-            head.refs = 1;
-        }
-    }
-
-    /// The object's referents in `tp_traverse` order.
-    fn traverse(&self, id: ObjId) -> Vec<ObjId> {
-        self.store
-            .object(id)
-            .map(Object::traverse)
-            .unwrap_or_default()
-    }
-
-    /// `untrack_tuples`.
-    fn untrack_tuples(&mut self, list: List) {
-        for id in self.collector.lists.objects(list) {
-            if matches!(self.store.object(id), Some(Object::Tuple(_))) {
-                self.maybe_untrack_tuple(id);
-            }
-        }
-    }
-
-    /// `untrack_dicts`.
-    fn untrack_dicts(&mut self, list: List) {
-        for id in self.collector.lists.objects(list) {
-            if matches!(self.store.object(id), Some(Object::Dict(_))) {
-                self.maybe_untrack_dict(id);
-            }
-        }
+        self.gc_lists.update_refs(base);
+        self.gc_lists.subtract_refs(base, &self.store);
+        self.gc_lists
+            .move_unreachable(base, unreachable, &self.store, |_| true);
     }
 
     /// `handle_weakrefs`: before any Python code runs, every weakref to an
@@ -307,7 +256,7 @@ impl<A: Allocator> ReferenceHeap<A> {
     /// the collector let go of them after their callback (CPython counts
     /// them among the objects found).
     fn handle_weakrefs<R: Runtime<Self>>(&mut self, old: List, rt: &mut R) -> usize {
-        for op in self.collector.lists.objects(List::Unreachable) {
+        for op in self.gc_lists.objects(List::Unreachable) {
             // A weakref that is garbage must not call back later either.
             if matches!(self.store.object(op), Some(Object::WeakRef(_))) {
                 self.detach_weakref(op);
@@ -322,18 +271,18 @@ impl<A: Allocator> ReferenceHeap<A> {
             {
                 self.detach_weakref(wr);
                 let has_callback = matches!(self.store.object(wr), Some(Object::WeakRef(w)) if w.callback.is_some());
-                let in_garbage = self.collector.lists.head(wr).is_some_and(|h| h.collecting);
+                let in_garbage = self.store.gc(wr).is_some_and(|gc| gc.is_collecting());
                 if !has_callback || in_garbage {
                     continue;
                 }
                 // Hold it so it survives until its callback has run.
                 self.incref_object(wr);
-                self.collector.lists.move_to(wr, List::WeakrefCallbacks);
+                self.move_to(wr, List::WeakrefCallbacks);
             }
         }
 
         let mut freed = 0;
-        while let Some(wr) = self.collector.lists.first(List::WeakrefCallbacks) {
+        while let Some(wr) = self.first_in(List::WeakrefCallbacks) {
             let callback = match self.store.object(wr) {
                 Some(Object::WeakRef(weak)) => weak.callback,
                 _ => None,
@@ -342,8 +291,8 @@ impl<A: Allocator> ReferenceHeap<A> {
                 rt.weakref_callback(self, callback, wr);
             }
             self.decref_object(wr, rt);
-            if self.collector.lists.first(List::WeakrefCallbacks) == Some(wr) {
-                self.collector.lists.move_to(wr, old);
+            if self.first_in(List::WeakrefCallbacks) == Some(wr) {
+                self.move_to(wr, old);
             } else {
                 freed += 1;
             }
@@ -357,19 +306,17 @@ impl<A: Allocator> ReferenceHeap<A> {
     /// objects, even ones still to be visited, so the loop always takes the
     /// first object left.
     fn finalize_garbage<R: Runtime<Self>>(&mut self, rt: &mut R) {
-        while let Some(op) = self.collector.lists.first(List::Unreachable) {
-            self.collector.lists.move_to(op, List::Seen);
-            let finalized = self.store.slot(op).is_none_or(|s| s.finalized);
+        while let Some(op) = self.first_in(List::Unreachable) {
+            self.move_to(op, List::Seen);
+            let finalized = self.store.slot(op).is_none() || self.store.finalized(op);
             if !finalized && self.has_finalizer(op) {
-                if let Some(slot) = self.store.slot_mut(op) {
-                    slot.finalized = true;
-                }
+                self.store.set_finalized(op);
                 self.incref_object(op);
                 rt.finalize(self, op);
                 self.decref_object(op, rt);
             }
         }
-        self.collector.lists.merge(List::Seen, List::Unreachable);
+        self.merge(List::Seen, List::Unreachable);
     }
 
     /// `handle_resurrected_objects`: a `__del__` may have stored a reference
@@ -378,18 +325,10 @@ impl<A: Allocator> ReferenceHeap<A> {
     /// reaches) is alive again and moves to the older generation; the rest
     /// goes on to be cleared.
     fn handle_resurrected_objects(&mut self, old: List) {
-        for id in self.collector.lists.objects(List::Unreachable) {
-            if let Some(head) = self.collector.lists.head_mut(id) {
-                head.collecting = false;
-            }
-        }
+        self.gc_lists.clear_collecting(List::Unreachable);
         self.deduce_unreachable(List::Unreachable, List::StillUnreachable);
-        for id in self.collector.lists.objects(List::StillUnreachable) {
-            if let Some(head) = self.collector.lists.head_mut(id) {
-                head.unreachable = false;
-            }
-        }
-        self.collector.lists.merge(List::Unreachable, old);
+        self.gc_lists.clear_unreachable_mask(List::StillUnreachable);
+        self.merge(List::Unreachable, old);
     }
 
     /// `delete_garbage`: break the cycles. Each object's `tp_clear` drops the
@@ -398,15 +337,15 @@ impl<A: Allocator> ReferenceHeap<A> {
     /// `tp_clear`: it dies when what holds it is cleared) moves to the older
     /// generation.
     fn delete_garbage<R: Runtime<Self>>(&mut self, old: List, rt: &mut R) {
-        while let Some(op) = self.collector.lists.first(List::StillUnreachable) {
+        while let Some(op) = self.first_in(List::StillUnreachable) {
             self.incref_object(op);
             self.tp_clear(op, rt);
             self.decref_object(op, rt);
-            if self.collector.lists.first(List::StillUnreachable) == Some(op) {
-                if let Some(head) = self.collector.lists.head_mut(op) {
-                    head.collecting = false;
+            if self.first_in(List::StillUnreachable) == Some(op) {
+                if let Some(gc) = self.store.gc(op) {
+                    gc.clear_collecting();
                 }
-                self.collector.lists.move_to(op, old);
+                self.move_to(op, old);
             }
         }
     }

@@ -68,11 +68,12 @@ impl<A: Allocator> ReferenceHeap<A> {
             return;
         };
         // Already dying (count 0): a stray extra decref must not free twice.
-        if slot.refcount == 0 {
+        let refcount = slot.refcount();
+        if refcount == 0 {
             return;
         }
-        slot.refcount -= 1;
-        if slot.refcount == 0 {
+        slot.set_refcount(refcount - 1);
+        if refcount == 1 {
             let mut stack = Vec::new();
             self.begin_dealloc(id, &mut stack, rt);
             self.unwind(&mut stack, rt);
@@ -104,9 +105,10 @@ impl<A: Allocator> ReferenceHeap<A> {
             match next {
                 Next::Step(Step::Release(id)) => {
                     if let Some(slot) = self.store.slot_mut(id) {
-                        if slot.refcount > 0 {
-                            slot.refcount -= 1;
-                            if slot.refcount == 0 {
+                        let refcount = slot.refcount();
+                        if refcount > 0 {
+                            slot.set_refcount(refcount - 1);
+                            if refcount == 1 {
                                 self.begin_dealloc(id, stack, rt);
                             }
                         }
@@ -155,7 +157,7 @@ impl<A: Allocator> ReferenceHeap<A> {
         };
         // Every GC deallocator first stops tracking the object, so that a
         // collection started by code run from here cannot see it.
-        self.collector.lists.untrack(id);
+        self.untrack(id);
         if uses_trashcan {
             if self.trash.nesting >= TRASH_UNWIND_LEVEL {
                 self.trash.later.push(id);
@@ -228,28 +230,23 @@ impl<A: Allocator> ReferenceHeap<A> {
             // PyObject_CallFinalizerFromDealloc: tracked again and given a
             // temporary reference while __del__ runs, so that code sees a
             // live object (and a collection started from it keeps it).
-            self.collector.lists.track(id, List::Gen0);
-            let finalized = match self.store.slot_mut(id) {
-                Some(slot) => {
-                    slot.refcount = 1;
-                    slot.finalized
-                }
+            self.track(id, List::Gen0);
+            match self.store.slot_mut(id) {
+                Some(slot) => slot.set_refcount(1),
                 None => return None,
-            };
-            if !finalized {
+            }
+            if !self.store.finalized(id) {
                 rt.finalize(self, id);
-                if let Some(slot) = self.store.slot_mut(id) {
-                    slot.finalized = true;
-                }
+                self.store.set_finalized(id);
             }
             let slot = self.store.slot_mut(id)?;
-            slot.refcount = slot.refcount.saturating_sub(1);
-            if slot.refcount > 0 {
+            slot.set_refcount(slot.refcount().saturating_sub(1));
+            if slot.refcount() > 0 {
                 // Stored somewhere by __del__: it lives on, tracked again
                 // (at the end of generation 0), never finalized again.
                 return None;
             }
-            self.collector.lists.untrack(id);
+            self.untrack(id);
         }
         self.clear_weakrefs(id, rt);
         if has_del {
@@ -283,7 +280,7 @@ impl<A: Allocator> ReferenceHeap<A> {
     /// object counts as a deallocation for `gc.get_count()`
     /// (`PyObject_GC_Del`), unless it goes on a free list.
     fn free(&mut self, id: ObjId) {
-        self.collector.lists.untrack(id);
+        self.untrack(id);
         // Weakrefs to an object that has no weakref support of its own
         // cannot exist in CPython; if one does here, it just goes dead.
         self.detach_all_weakrefs(id);

@@ -7,17 +7,19 @@
 //!
 //! | module        | does                                        | CPython 3.11                      |
 //! |---------------|---------------------------------------------|-----------------------------------|
-//! | `store`       | slots, ids, reference counts, blocks        | `ob_refcnt`                       |
+//! | `store`       | slots, ids, each object's blocks and header | `PyObject_Malloc`'d objects       |
+//! | `header`      | `ob_refcnt`, `ob_type` and `PyGC_Head`, in the object's block | `PyObject`, `PyGC_Head` |
 //! | `memory`      | which blocks each object asks for, when     | `PyObject_Malloc`, `list_resize`, `new_keys_object` |
 //! | `system_allocator` | the blocks, from Rust's global allocator | Objects/obmalloc.c (without pools) |
 //! | `dealloc`     | the cascade when a count reaches zero       | `_Py_Dealloc`, each `tp_dealloc`, the trashcan |
 //! | `weakrefs`    | weak references, cleared when objects die   | Objects/weakrefobject.c           |
 //! | `tracking`    | which objects the collector watches         | `MAINTAIN_TRACKING`, `_PyTuple_MaybeUntrack` |
-//! | `gclist`      | the collector's doubly linked lists         | `PyGC_Head`, `gc_list_*`          |
+//! | `gclist`      | the collector's lists, linked through the headers | `gc_list_*`, `deduce_unreachable` |
 //! | `collect`     | the cycle collector and its generations     | Modules/gcmodule.c                |
 //! | `freelists`   | dead objects' blocks kept for reuse         | `free_list` in float/tuple/list/dict |
 //! | `size_model`  | `sys.getsizeof`, request sizes, list and dict growth | `tp_basicsize`, `list_resize`, dictobject.c |
 //! | `sizes`       | each dict's keys table, for `size_model`    | `ma_keys`                         |
+//! | `malloc_report` | the text of `sys._debugmallocstats()`, from a census | `_PyObject_DebugMallocStats`, `_PyObject_DebugTypeStats` |
 //!
 //! The interpreter counts every reference it holds, where CPython would
 //! (see `memlings_python::Heap`), so reference counts here are CPython's.
@@ -31,6 +33,7 @@ mod collect;
 mod dealloc;
 mod freelists;
 mod gclist;
+mod header;
 pub mod malloc_report;
 mod memory;
 pub mod size_model;
@@ -45,7 +48,7 @@ use memlings_python::{Allocator, Collector, GcSettings, Heap, ObjId, Object, Run
 pub use collect::Generational;
 use dealloc::{counts_as_gc, Trashcan};
 use freelists::FreeLists;
-use gclist::List;
+use gclist::{GcLists, List};
 use store::Store;
 pub use system_allocator::SystemAllocator;
 
@@ -55,6 +58,12 @@ pub use system_allocator::SystemAllocator;
 #[derive(Debug)]
 pub struct ReferenceHeap<A: Allocator = SystemAllocator> {
     store: Store,
+    /// The collector's lists. Not in [`Generational`]: `Heap::collector_mut`
+    /// hands that out, and a collector swapped for another must not take
+    /// with it the list heads the objects' headers link to.
+    gc_lists: GcLists,
+    /// What a full collection's first pass read, for its second.
+    edges: gclist::Edges,
     collector: Generational,
     free_lists: FreeLists,
     trash: Trashcan,
@@ -89,6 +98,8 @@ impl<A: Allocator> ReferenceHeap<A> {
     pub fn with_allocator(allocator: A) -> Self {
         ReferenceHeap {
             store: Store::default(),
+            gc_lists: GcLists::default(),
+            edges: gclist::Edges::default(),
             collector: Generational::default(),
             free_lists: FreeLists::default(),
             trash: Trashcan::default(),
@@ -111,10 +122,61 @@ impl<A: Allocator> ReferenceHeap<A> {
     fn incref_object(&mut self, id: ObjId) {
         let checked = self.store.checked;
         match self.store.slot_mut(id) {
-            Some(slot) => slot.refcount += 1,
+            Some(slot) => slot.set_refcount(slot.refcount() + 1),
             None if checked => dead_object(id),
             None => {}
         }
+    }
+
+    /// `gc.freeze()`, if one was asked since the lists were last touched.
+    /// Tracking and moving objects depend on which list holds what, so
+    /// each applies it first.
+    fn apply_freeze(&mut self) {
+        if std::mem::take(&mut self.collector.state.freeze_pending) {
+            for list in List::GENERATIONS {
+                self.gc_lists.merge(list, List::Permanent);
+            }
+        }
+    }
+
+    /// `_PyObject_GC_TRACK`, at the tail of `list` (an object without a GC
+    /// head is never tracked).
+    fn track(&mut self, id: ObjId, list: List) {
+        self.apply_freeze();
+        if let Some(gc) = self.store.gc(id) {
+            self.gc_lists.track(gc, list);
+        }
+    }
+
+    /// `_PyObject_GC_UNTRACK`.
+    fn untrack(&mut self, id: ObjId) {
+        if let Some(gc) = self.store.gc(id) {
+            self.gc_lists.untrack(gc);
+        }
+    }
+
+    /// `gc_list_move`, for a tracked object.
+    fn move_to(&mut self, id: ObjId, list: List) {
+        self.apply_freeze();
+        if let Some(gc) = self.store.gc(id) {
+            self.gc_lists.move_to(gc, list);
+        }
+    }
+
+    /// `gc_list_merge`.
+    fn merge(&mut self, from: List, to: List) {
+        self.apply_freeze();
+        self.gc_lists.merge(from, to);
+    }
+
+    /// `_PyObject_GC_IS_TRACKED`.
+    fn is_tracked(&self, id: ObjId) -> bool {
+        self.store.gc(id).is_some_and(|gc| gc.is_tracked())
+    }
+
+    /// The first object of `list`.
+    fn first_in(&self, list: List) -> Option<ObjId> {
+        self.gc_lists.first(list).map(|gc| gc.id())
     }
 
     /// The checked mode's invariants: what a live object refers to is live.
@@ -177,7 +239,7 @@ impl<A: Allocator> ReferenceHeap<A> {
         let id = self.store.insert(object, block);
         self.fill_tables(id, presized, inserted);
         if tracked {
-            self.collector.lists.track(id, List::Gen0);
+            self.track(id, List::Gen0);
         }
         if is_weakref {
             self.register_weakref(id);
@@ -314,8 +376,8 @@ impl<A: Allocator> Drop for ReferenceHeap<A> {
 }
 
 impl<A: Allocator> Collector<ReferenceHeap<A>> for Generational {
-    fn is_tracked(&self, _heap: &ReferenceHeap<A>, id: ObjId) -> bool {
-        self.lists.is_tracked(id)
+    fn is_tracked(&self, heap: &ReferenceHeap<A>, id: ObjId) -> bool {
+        heap.is_tracked(id)
     }
 
     fn collect<R: Runtime<ReferenceHeap<A>>>(
@@ -369,12 +431,10 @@ impl GcSettings for Generational {
     /// `gc.freeze()`.
     fn freeze(&mut self) {
         // gc_freeze_impl: every generation joins the permanent one, which
-        // no collection looks at, and every count starts again.
-        for (list, generation) in List::GENERATIONS
-            .into_iter()
-            .zip(&mut self.state.generations)
-        {
-            self.lists.merge(list, List::Permanent);
+        // no collection looks at, and every count starts again. The lists
+        // are the heap's: it merges them before it next touches one.
+        self.state.freeze_pending = true;
+        for generation in &mut self.state.generations {
             generation.count = 0;
         }
     }
@@ -399,4 +459,22 @@ impl<A: Allocator> SizeModel<ReferenceHeap<A>> for CPythonSizes {
 /// interpreter dropped a reference it still used), never in a program.
 fn dead_object(id: ObjId) -> ! {
     panic!("{id:?} is not a live object: a reference was used after its last decref")
+}
+
+#[cfg(test)]
+mod tests {
+    use memlings_python::{run_on, Heap, Options};
+
+    use super::*;
+
+    #[test]
+    fn a_collector_swapped_out_takes_no_list_with_it() {
+        let mut heap = ReferenceHeap::new();
+        // Safe code may replace the collector; the lists stay the heap's.
+        let old = std::mem::take(heap.collector_mut());
+        assert!(old.enabled());
+        let program = "import gc\nl = []\nl.append(l)\ndel l\ngc.freeze()\nm = []\nm.append(m)\ndel m\nprint(gc.collect())\n";
+        let out = run_on(&mut heap, program, "swap.py", &Options::default());
+        assert_eq!((out.stdout.as_str(), out.error), ("1\n", None));
+    }
 }

@@ -281,8 +281,7 @@ impl<A: Allocator> ReferenceHeap<A> {
 
     /// Every block still held, back to the allocator: the heap is going.
     pub(super) fn give_everything_back(&mut self) {
-        let slots: Vec<_> = self.store.drain().collect();
-        for slot in slots {
+        for slot in self.store.drain() {
             if let Some(table) = slot.table {
                 self.allocator.free(table);
             }

@@ -23,11 +23,7 @@ impl<A: Allocator> ReferenceHeap<A> {
     /// Any GC object may, except a tuple already untracked. (An untracked
     /// dict still may: something trackable can be stored in it later.)
     pub(super) fn may_be_tracked(&self, id: ObjId) -> bool {
-        match self.store.object(id) {
-            Some(Object::Tuple(_)) => self.collector.lists.is_tracked(id),
-            Some(object) => object.is_gc_type(),
-            None => false,
-        }
+        self.store.may_be_tracked(id)
     }
 
     /// Whether a new object of this kind is tracked from the start.
@@ -49,18 +45,8 @@ impl<A: Allocator> ReferenceHeap<A> {
     /// untracked dict that may now be part of a cycle starts tracking it.
     pub(super) fn maintain_dict_tracking(&mut self, dict: ObjId, value: ObjId) {
         let is_dict = matches!(self.store.object(dict), Some(Object::Dict(_)));
-        if is_dict && !self.collector.lists.is_tracked(dict) && self.may_be_tracked(value) {
-            self.collector.lists.track(dict, List::Gen0);
-        }
-    }
-
-    /// `_PyTuple_MaybeUntrack`.
-    pub(super) fn maybe_untrack_tuple(&mut self, id: ObjId) {
-        let Some(Object::Tuple(items)) = self.store.object(id) else {
-            return;
-        };
-        if !items.iter().any(|&item| self.may_be_tracked(item)) {
-            self.collector.lists.untrack(id);
+        if is_dict && !self.is_tracked(dict) && self.may_be_tracked(value) {
+            self.track(dict, List::Gen0);
         }
     }
 
@@ -74,7 +60,7 @@ impl<A: Allocator> ReferenceHeap<A> {
             .iter()
             .any(|&(k, v)| self.may_be_tracked(k) || self.may_be_tracked(v))
         {
-            self.collector.lists.untrack(id);
+            self.untrack(id);
         }
     }
 }

@@ -161,11 +161,45 @@ impl Object {
     /// instance its attributes, its dict, then its class (`subtype_traverse`),
     /// a class its namespace then the rest (`type_traverse`).
     pub fn traverse(&self) -> Vec<ObjId> {
+        let mut out = Vec::new();
+        self.traverse_with(|id| out.push(id));
+        out
+    }
+
+    /// [`Object::traverse`] without making a `Vec`: `visit` is called with
+    /// each referent in `tp_traverse` order, as CPython's `tp_traverse`
+    /// calls its `visitproc`. The cycle collector visits every reference of
+    /// every object it collects this way.
+    #[inline]
+    pub fn traverse_with(&self, mut visit: impl FnMut(ObjId)) {
         match self {
-            Object::Tuple(items) => items.iter().rev().copied().collect(),
-            Object::List(list) => list.items.iter().rev().copied().collect(),
-            Object::Dict(dict) => dict.entries.iter().flat_map(|&(k, v)| [v, k]).collect(),
-            _ => self.referents(),
+            Object::Tuple(items) => items.iter().rev().for_each(|&id| visit(id)),
+            Object::List(list) => list.items.iter().rev().for_each(|&id| visit(id)),
+            Object::Dict(dict) => {
+                for &(key, value) in &dict.entries {
+                    visit(value);
+                    visit(key);
+                }
+            }
+            Object::Instance(inst) => {
+                for &(_, value) in &inst.attrs {
+                    visit(value);
+                }
+                if let Some(dict) = inst.dict {
+                    visit(dict);
+                }
+                visit(inst.class);
+            }
+            Object::Class(class) => {
+                visit(class.namespace);
+                class.parts.iter().for_each(|&id| visit(id));
+            }
+            Object::WeakRef(weak) => {
+                if let Some(callback) = weak.callback {
+                    visit(callback);
+                }
+            }
+            _ => {}
         }
     }
 
