@@ -202,19 +202,7 @@ fn every_format_gives_each_student_exactly_their_score() {
     let out = grade(&class, &["--format", "json"]);
     out.assert_code(0);
     let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/grade-report.schema.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(&report)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "schema errors: {errors:#?}");
+    validate(&report, "grade-report.schema.json");
     assert_eq!(report["schema_version"], 1);
     assert_eq!(report["max_score"], 2);
     let students = report["students"].as_array().unwrap();
@@ -376,4 +364,87 @@ fn bad_input_is_one_line_that_says_what_to_do() {
     let out = class.grader.memlings(&["grade", subs, "--only", "no_such"]);
     out.assert_code(2);
     out.assert_stderr_has("no exercise named `no_such`");
+}
+
+fn validate(report: &serde_json::Value, schema_file: &str) {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../docs")
+                .join(schema_file),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(report)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{schema_file}: {errors:#?}");
+}
+
+#[test]
+fn gradescope_results_score_one_submission() {
+    let class = class().lock().unwrap_or_else(|e| e.into_inner());
+    let out_dir = tempfile::tempdir().unwrap();
+    let results = out_dir.path().join("results/results.json");
+    let half = class.submissions.join("half_solved");
+    let out = class.grader.memlings(&[
+        "grade",
+        "--gradescope",
+        "--submission",
+        half.to_str().unwrap(),
+        "--results",
+        results.to_str().unwrap(),
+        "--only",
+        ONLY,
+    ]);
+    out.assert_code(0);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&results).unwrap()).unwrap();
+    validate(&report, "gradescope-results.schema.json");
+    assert_eq!(report["score"], 1);
+    let tests = report["tests"].as_array().unwrap();
+    let summary: Vec<(&str, u64, u64, &str)> = tests
+        .iter()
+        .map(|t| {
+            (
+                t["name"].as_str().unwrap(),
+                t["score"].as_u64().unwrap(),
+                t["max_score"].as_u64().unwrap(),
+                t["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [("units", 1, 1, "passed"), ("human_size", 0, 1, "failed")]
+    );
+    assert!(tests[1]["output"]
+        .as_str()
+        .unwrap()
+        .starts_with("wrong output: "));
+
+    // A submission that is one archive, found through the environment.
+    let upload = out_dir.path().join("upload");
+    std::fs::create_dir_all(&upload).unwrap();
+    std::fs::copy(
+        class.submissions.join("zipped.zip"),
+        upload.join("zipped.zip"),
+    )
+    .unwrap();
+    let results = out_dir.path().join("zipped.json");
+    let out = class.grader.memlings_with_env(
+        &["grade", "--gradescope", "--only", ONLY],
+        &[
+            ("MEMLINGS_GRADESCOPE_SUBMISSION", upload.to_str().unwrap()),
+            ("MEMLINGS_GRADESCOPE_RESULTS", results.to_str().unwrap()),
+        ],
+    );
+    out.assert_code(0);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&results).unwrap()).unwrap();
+    validate(&report, "gradescope-results.schema.json");
+    assert_eq!(report["score"], 2);
 }

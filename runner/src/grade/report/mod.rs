@@ -2,6 +2,7 @@
 //! an existing one is never left half overwritten.
 
 mod csv;
+pub mod gradescope;
 mod json;
 mod junit;
 mod markdown;
