@@ -448,3 +448,38 @@ fn gradescope_results_score_one_submission() {
     validate(&report, "gradescope-results.schema.json");
     assert_eq!(report["score"], 2);
 }
+
+/// Puts the registry back when dropped, whatever the test did.
+struct RegistryGuard {
+    path: PathBuf,
+    original: String,
+}
+
+impl Drop for RegistryGuard {
+    fn drop(&mut self) {
+        std::fs::write(&self.path, &self.original).unwrap();
+    }
+}
+
+#[test]
+fn an_exercise_scores_its_weight_from_the_registry() {
+    let class = class().lock().unwrap_or_else(|e| e.into_inner());
+    let path = class.grader.root.join("runner/exercises.toml");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let _guard = RegistryGuard {
+        path: path.clone(),
+        original: original.clone(),
+    };
+    let weighted = original.replacen("name = \"units\"\n", "name = \"units\"\nweight = 3\n", 1);
+    assert_ne!(weighted, original, "the registry names units");
+    std::fs::write(&path, weighted).unwrap();
+
+    let out = grade(&class, &["--format", "csv"]);
+    out.assert_code(0);
+    let mut csv = String::from("student,units,human_size,total,max\n");
+    for (name, (units, human)) in expected_scores() {
+        let units = units * 3;
+        csv.push_str(&format!("{name},{units},{human},{},4\n", units + human));
+    }
+    assert_eq!(out.stdout, csv);
+}
