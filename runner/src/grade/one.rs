@@ -332,3 +332,112 @@ fn capped(text: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::check::CaseReport;
+
+    fn report(verdict: Verdict, cases: Vec<CaseReport>) -> Report {
+        Report {
+            exercise: "units".into(),
+            verdict,
+            cases,
+            program_output: String::new(),
+            program_stderr: "thread 'main' has overflowed its stack\n".into(),
+            exercise_file: "exercises/01_a/units.rs".into(),
+            todo_lines: Vec::new(),
+        }
+    }
+
+    fn kind(verdict: Verdict) -> Kind {
+        reason(&report(verdict, Vec::new()), &|t: &str| t.to_string())
+            .expect("a failure")
+            .kind
+    }
+
+    #[test]
+    fn each_way_a_run_ends_has_its_kind() {
+        assert_eq!(
+            kind(Verdict::TimedOut(Duration::from_secs(10))),
+            Kind::Timeout
+        );
+        assert_eq!(kind(Verdict::OutputCapped(1 << 20)), Kind::OutputLimit);
+        assert_eq!(kind(Verdict::OutOfMemory(2 << 30)), Kind::MemoryLimit);
+        assert_eq!(
+            kind(Verdict::Crashed("it overflowed the stack".into())),
+            Kind::Crash
+        );
+        assert_eq!(kind(Verdict::Refused("it changed x".into())), Kind::Refused);
+        assert_eq!(
+            kind(Verdict::MissingSnapshot("a".into())),
+            Kind::GraderError
+        );
+        assert_eq!(
+            kind(Verdict::CompileError("error: x\n".into())),
+            Kind::CompileError
+        );
+        assert!(reason(&report(Verdict::Passed, Vec::new()), &|t: &str| t
+            .to_string())
+        .is_none());
+        let oom = reason(
+            &report(Verdict::OutOfMemory(2 << 30), Vec::new()),
+            &|t: &str| t.to_string(),
+        )
+        .unwrap();
+        assert_eq!(oom.summary, "it ran out of memory (the limit is 2048 MiB)");
+    }
+
+    #[test]
+    fn a_wrong_case_is_a_diff_and_a_run_of_panics_is_panicked() {
+        let differs = CaseReport {
+            name: "sizes".into(),
+            expected: Some("a\nb\nc".into()),
+            actual: CaseOutcome::Differs("a\nB\nc".into()),
+            caught: Vec::new(),
+        };
+        let panics = CaseReport {
+            name: "edge".into(),
+            expected: Some("x".into()),
+            actual: CaseOutcome::Panicked(crate::check::protocol::Panic {
+                message: "not yet implemented".into(),
+                at: None,
+            }),
+            caught: Vec::new(),
+        };
+        let same = |t: &str| t.to_string();
+        let wrong = reason(
+            &report(Verdict::Failed, vec![differs, panics.clone()]),
+            &same,
+        )
+        .unwrap();
+        assert_eq!(wrong.kind, Kind::WrongOutput);
+        assert_eq!(
+            wrong.summary,
+            "2 of 2 cases do not match the expected output (first: `sizes`)"
+        );
+        assert!(wrong.detail.contains("-b\n+B\n"), "{}", wrong.detail);
+        assert!(wrong
+            .detail
+            .contains("case `edge` panicked: not yet implemented"));
+
+        let panicked = reason(&report(Verdict::Failed, vec![panics]), &same).unwrap();
+        assert_eq!(panicked.kind, Kind::Panicked);
+        assert_eq!(
+            panicked.summary,
+            "1 of 1 cases panicked: case `edge`: not yet implemented"
+        );
+    }
+
+    #[test]
+    fn long_details_are_cut_with_a_note() {
+        let text: Vec<String> = (0..300).map(|i| format!("line {i}")).collect();
+        let cut = capped(&text.join("\n"));
+        assert!(cut.ends_with("... 100 more lines"), "{cut}");
+        let wide = capped(&"é".repeat(40_000));
+        assert!(wide.ends_with("more bytes"));
+        assert!(wide.len() < MAX_DETAIL_BYTES + 40);
+    }
+}
