@@ -76,6 +76,9 @@ pub struct Graded {
 pub struct Class {
     pub exercises: Vec<Graded>,
     pub students: Vec<Student>,
+    /// Whether the checks ran in Linux namespaces, with the checkout and
+    /// the build folder read-only to them (else under the subreaper).
+    pub namespaces: bool,
 }
 
 impl Class {
@@ -125,5 +128,6 @@ pub fn grade(
             })
             .collect(),
         students,
+        namespaces: crate::check::sandbox::seals_folders(),
     })
 }

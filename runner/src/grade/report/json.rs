@@ -75,6 +75,7 @@ pub fn value(class: &Class) -> Value {
         "schema_version": SCHEMA_VERSION,
         "tool": format!("memlings {}", env!("CARGO_PKG_VERSION")),
         "sealed": false,
+        "namespaces": class.namespaces,
         "max_score": summary.max_score,
         "average_score": round2(summary.average_score),
         "exercises": exercises,

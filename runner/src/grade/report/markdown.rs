@@ -23,9 +23,11 @@ pub fn render(class: &Class) -> String {
         round2(summary.average_score),
         percent(summary.average_score, f64::from(max)),
     ));
-    out.push_str(
-        "Not sealed: the learner's code ran in the runner's sandbox, without hidden cases (see docs/grading.md).\n\n",
-    );
+    out.push_str(if class.namespaces {
+        "Not sealed: the learner's code ran in the runner's sandbox (Linux namespaces, the checkout read-only), without hidden cases (see docs/grading.md).\n\n"
+    } else {
+        "Not sealed: the learner's code ran without namespaces (the checkout was not read-only to it) and without hidden cases (see docs/grading.md).\n\n"
+    });
     out.push_str("## Exercises\n\n| exercise | weight | passed | average | most common failure |\n|---|---:|---:|---:|---|\n");
     for ex in &summary.exercises {
         let failure = match ex.most_common_failure {
