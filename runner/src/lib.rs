@@ -5,6 +5,7 @@ pub mod bench;
 pub mod check;
 pub mod commands;
 pub mod error;
+pub mod grade;
 pub mod heap_program;
 pub mod hint;
 pub mod invocation;

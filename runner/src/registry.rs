@@ -32,6 +32,8 @@ pub struct Exercise {
     /// What this exercise's file gives `memlings py --heap yours`: a whole
     /// heap, or one layer of one.
     pub heap: Option<HeapPart>,
+    /// Points for passing it when a class is graded; 1 when not given.
+    pub weight: Option<u32>,
 }
 
 /// An exercise's `heap = { provides = ..., type = ... }`: a type in its
@@ -99,6 +101,11 @@ pub const REGISTRY: &str = "runner/exercises.toml";
 // An exercise's paths (`exercise_rel` and the rest) are derived in
 // `workspace`, with every other path of the layout.
 impl Exercise {
+    /// Points for passing it in `memlings grade`.
+    pub fn weight(&self) -> u32 {
+        self.weight.unwrap_or(1)
+    }
+
     /// The book page and anchor, split.
     pub fn book_page(&self) -> (&str, Option<&str>) {
         match self.book.split_once('#') {

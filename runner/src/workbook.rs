@@ -82,6 +82,7 @@ impl Workbook {
             tree,
             limits: self.limits,
             color: self.color,
+            jobs: None,
         }
     }
 

@@ -233,7 +233,17 @@ impl Package {
     /// Builds the named binaries, all at once so cargo can use every core,
     /// and keeps going past failures so each exercise gets its own verdict.
     pub fn build(&self, names: &[&str], color: bool) -> Result<HashMap<String, Compiled>> {
-        self.build_in(names, color, false)
+        self.build_in(names, color, false, None)
+    }
+
+    /// [`build`](Self::build) with at most `jobs` rustc processes at once.
+    pub fn build_with_jobs(
+        &self,
+        names: &[&str],
+        color: bool,
+        jobs: Option<usize>,
+    ) -> Result<HashMap<String, Compiled>> {
+        self.build_in(names, color, false, jobs)
     }
 
     /// [`build`](Self::build) with optimizations, for a program whose speed
@@ -244,7 +254,7 @@ impl Package {
         names: &[&str],
         color: bool,
     ) -> Result<HashMap<String, Compiled>> {
-        self.build_in(names, color, true)
+        self.build_in(names, color, true, None)
     }
 
     fn build_in(
@@ -252,6 +262,7 @@ impl Package {
         names: &[&str],
         color: bool,
         release: bool,
+        jobs: Option<usize>,
     ) -> Result<HashMap<String, Compiled>> {
         let cargo_bin = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let mut cmd = Command::new(cargo_bin);
@@ -268,6 +279,9 @@ impl Package {
             });
         if release {
             cmd.arg("--release");
+        }
+        if let Some(jobs) = jobs {
+            cmd.arg("--jobs").arg(jobs.max(1).to_string());
         }
         for name in names {
             cmd.arg("--bin").arg(format!("{}{name}", self.prefix));

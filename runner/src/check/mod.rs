@@ -49,8 +49,13 @@ pub enum Verdict {
     CompileError(String),
     TimedOut(Duration),
     OutputCapped(usize),
-    /// Ran out of memory, crashed, or stopped before the check finished.
+    /// An allocation failed at the memory limit (in bytes).
+    OutOfMemory(u64),
+    /// Crashed, or stopped before the check finished.
     Crashed(String),
+    /// The run did what exercise code must not (changed the files that
+    /// judge it); what it did, in words. It gets no credit.
+    Refused(String),
     /// The check has no accepted snapshot for a case (an authoring bug).
     MissingSnapshot(String),
 }
@@ -87,6 +92,8 @@ pub struct Checker<'a> {
     pub limits: Limits,
     /// Passes colors through to compiler diagnostics.
     pub color: bool,
+    /// How many rustc processes and check runs at once; `None` is one per core.
+    pub jobs: Option<usize>,
 }
 
 impl<'a> Checker<'a> {
@@ -153,13 +160,15 @@ impl<'a> Checker<'a> {
         }
         let judges = judges::Judges::read(self.ws, &exercises);
         let names: Vec<&str> = bins.iter().map(|bin| bin.name.as_str()).collect();
-        let compiled = package.build(&names, self.color)?;
+        let compiled = package.build_with_jobs(&names, self.color, self.jobs)?;
 
         let slots: Vec<Mutex<Option<Result<Report>>>> =
             bins.iter().map(|_| Mutex::new(None)).collect();
         let next = std::sync::atomic::AtomicUsize::new(0);
-        let workers = std::thread::available_parallelism()
-            .map_or(2, |n| n.get())
+        let workers = self
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+            .max(1)
             .min(bins.len().max(1));
         std::thread::scope(|scope| {
             for _ in 0..workers {
@@ -180,7 +189,7 @@ impl<'a> Checker<'a> {
                         judges.restore(self.ws)
                     };
                     if let (Ok(report), false) = (&mut result, changed.is_empty()) {
-                        report.verdict = Verdict::Crashed(format!(
+                        report.verdict = Verdict::Refused(format!(
                             "it changed {} while it ran (memlings put back the original); exercise code must not write to the workbook's files",
                             changed.join(", ")
                         ));
@@ -327,10 +336,9 @@ impl Ran {
         let verdict = match self.run.ended {
             Ended::TimedOut => Verdict::TimedOut(limits.time),
             Ended::OutputCapped => Verdict::OutputCapped(limits.output_bytes),
-            Ended::Signaled(_) if self.failed_allocation.is_some() => Verdict::Crashed(format!(
-                "it ran out of memory (the limit is {} MiB); look for a loop that keeps allocating",
-                limits.memory_bytes.unwrap_or(0) >> 20
-            )),
+            Ended::Signaled(_) if self.failed_allocation.is_some() => {
+                Verdict::OutOfMemory(limits.memory_bytes.unwrap_or(0))
+            }
             Ended::Signaled(signal) => Verdict::Crashed(signal_crash(signal, &self.run.stderr)),
             _ if self.parsed.broken.is_some() => Verdict::Crashed(format!(
                 "its report to memlings is garbled ({}); this is a bug in the check, not in your code",

@@ -34,7 +34,13 @@ pub fn headline(report: &Report) -> String {
             "✗".red().bold(),
             human_bytes(*bytes)
         ),
+        Verdict::OutOfMemory(limit) => format!(
+            "{} {name} crashed: it ran out of memory (the limit is {} MiB); look for a loop that keeps allocating",
+            "✗".red().bold(),
+            limit >> 20
+        ),
         Verdict::Crashed(why) => format!("{} {name} crashed: {why}", "✗".red().bold()),
+        Verdict::Refused(why) => format!("{} {name} was refused: {why}", "✗".red().bold()),
         Verdict::MissingSnapshot(case) => format!(
             "{} {name}: case `{case}` has no accepted snapshot (an authoring bug: run `cargo insta test -p memlings --test snapshots --review`)",
             "✗".red().bold()
@@ -92,7 +98,11 @@ pub fn with_detail(report: &Report, detail: Detail) -> String {
     }
     let interrupted = matches!(
         report.verdict,
-        Verdict::TimedOut(_) | Verdict::OutputCapped(_) | Verdict::Crashed(_)
+        Verdict::TimedOut(_)
+            | Verdict::OutputCapped(_)
+            | Verdict::OutOfMemory(_)
+            | Verdict::Crashed(_)
+            | Verdict::Refused(_)
     );
     for case in &report.cases {
         match &case.actual {

@@ -3,6 +3,7 @@
 mod bench;
 mod check;
 mod go;
+mod grade;
 mod hint;
 mod list;
 mod py;
@@ -101,6 +102,17 @@ pub enum Command {
     /// Exit codes: 0 every replay was correct, 1 one was not, 2 bad input
     /// (a malformed trace, your allocator does not compile).
     Bench(bench::BenchArgs),
+    /// For instructors: grade a folder of submissions, one per student
+    ///
+    /// Each entry of SUBMISSIONS is a student (named by it): a copy of the
+    /// repository or of its exercises/ folder, as a folder, .zip, .tar or
+    /// .tar.gz. Only the exercise files are taken; each is checked as
+    /// `memlings check` checks it, and scores its registry weight (default
+    /// 1) if it passes. Not sealed yet: see docs/grading.md.
+    ///
+    /// Exit codes: 0 the report was written, 2 bad input (no such folder,
+    /// no submissions in it, an unknown exercise in --only).
+    Grade(grade::GradeArgs),
     /// For authors and CI: prove every exercise is complete and consistent
     Verify {
         /// Before verifying, record the exercise files as their starting code
@@ -162,6 +174,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             update_pristine, ..
         } => verify::run(&book, update_pristine),
         Command::Bench(args) => bench::run(&book, &args),
+        Command::Grade(args) => grade::run(&book, &args),
         Command::Py(_) => unreachable!("handled before the workbook opens"),
     }
 }

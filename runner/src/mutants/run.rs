@@ -266,7 +266,9 @@ fn how_caught(report: &Report) -> String {
     match &report.verdict {
         Verdict::TimedOut(limit) => format!("timed out after {} s", limit.as_secs()),
         Verdict::OutputCapped(_) => "printed past the output cap".into(),
+        Verdict::OutOfMemory(limit) => format!("ran out of memory at {} MiB", limit >> 20),
         Verdict::Crashed(why) => format!("crashed: {why}"),
+        Verdict::Refused(why) => format!("refused: {why}"),
         Verdict::MissingSnapshot(case) => format!("case `{case}` has no snapshot"),
         Verdict::Passed | Verdict::CompileError(_) | Verdict::Failed => {
             match report
