@@ -32,6 +32,7 @@ mod dealloc;
 mod freelists;
 mod gclist;
 mod memory;
+pub mod pools;
 pub mod size_model;
 mod sizes;
 mod store;
@@ -45,8 +46,12 @@ pub use collect::Generational;
 use dealloc::{counts_as_gc, Trashcan};
 use freelists::FreeLists;
 use gclist::List;
+pub use pools::PoolAllocator;
 use store::Store;
 pub use system_allocator::SystemAllocator;
+
+/// The reference heap on the reference pymalloc: what `memlings py` runs.
+pub type PooledHeap = ReferenceHeap<PoolAllocator>;
 
 /// CPython 3.11's memory management for the Python subset: reference
 /// counting, weak references, and the generational cycle collector, on the
