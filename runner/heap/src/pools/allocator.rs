@@ -341,6 +341,7 @@ impl PoolAllocator {
     }
 
     /// `pymalloc_free` for a block of arena `index` at `addr`.
+    #[inline]
     fn free_small(&mut self, index: usize, addr: usize) {
         let arena = &mut self.arenas[index];
         let offset = addr - arena.base().addr();

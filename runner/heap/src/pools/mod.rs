@@ -9,6 +9,7 @@
 //! | `arena`      | a 1 MiB arena of 64 pools, aligned to its size    |
 //! | `allocator`  | usedpools, freepools, usable arenas sorted by free pools, arenas given back, the 3/4 realloc rule |
 //! | `census`     | arenas and pools as `sys._debugmallocstats()` walks them, a pool block by block |
+//! | `picture`    | SVG figures of a pool and of an arena, for the book |
 //!
 //! It is written for speed, where the `arenas` exercise's solution is
 //! written to be read: headers live in the pools' own bytes, a block's pool
@@ -17,6 +18,7 @@
 mod allocator;
 mod arena;
 mod census;
+pub mod picture;
 mod pool;
 mod size_class;
 
