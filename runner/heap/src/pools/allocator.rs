@@ -14,7 +14,7 @@ use std::ptr;
 use memlings_python::heap::ALIGNMENT;
 use memlings_python::{Allocator, AllocatorStats, Block};
 
-use super::arena::{ArenaObject, ARENA_BITS, ARENA_SIZE, MAX_POOLS_IN_ARENA, NONE};
+use super::arena::{ArenaObject, LiveMap, ARENA_BITS, ARENA_SIZE, MAX_POOLS_IN_ARENA, NONE};
 use super::pool::{self, PoolHeader, POOL_SIZE};
 use super::size_class::{block_size, class_of, NB_SMALL_SIZE_CLASSES};
 use crate::SystemAllocator;
@@ -38,8 +38,9 @@ pub struct PoolAllocator {
     pub(super) usable_arenas: u32,
     /// Per count of free pools, the last usable arena with that count.
     nfp2lasta: [u32; MAX_POOLS_IN_ARENA + 1],
-    /// (address >> ARENA_BITS, table index) of every arena held, sorted.
-    by_address: Vec<(usize, u32)>,
+    /// Every arena held, sorted by address.
+    by_address: Vec<Held>,
+    live: LiveMap,
     pub(super) ntimes_arena_allocated: usize,
     pub(super) narenas_highwater: usize,
     blocks: usize,
@@ -62,12 +63,17 @@ impl PoolAllocator {
             usable_arenas: NONE,
             nfp2lasta: [NONE; MAX_POOLS_IN_ARENA + 1],
             by_address: Vec::new(),
+            live: LiveMap::default(),
             ntimes_arena_allocated: 0,
             narenas_highwater: 0,
             blocks: 0,
             bytes: 0,
             system: SystemAllocator::new(),
         }
+    }
+
+    pub(super) fn live_map(&self) -> &LiveMap {
+        &self.live
     }
 
     /// Arenas held now.
@@ -79,19 +85,18 @@ impl PoolAllocator {
     /// blocks it passed on, and its own tables.
     pub fn heap_bytes(&self) -> usize {
         let table = self.arenas.capacity() * std::mem::size_of::<ArenaObject>()
-            + self.by_address.capacity() * std::mem::size_of::<(usize, u32)>();
-        let bitmaps = self.by_address.len() * ARENA_SIZE / ALIGNMENT / 8;
-        self.by_address.len() * ARENA_SIZE + bitmaps + table + self.system.stats().bytes
+            + self.by_address.capacity() * std::mem::size_of::<Held>();
+        self.by_address.len() * ARENA_SIZE + self.live.bytes() + table + self.system.stats().bytes
     }
 
-    /// The table index of the arena `addr` lies in, if it is one of ours.
+    /// The arena `addr` lies in, if it is one of ours.
     #[inline]
-    pub(super) fn arena_of(&self, addr: usize) -> Option<usize> {
+    pub(super) fn arena_of(&self, addr: usize) -> Option<Held> {
         let key = addr >> ARENA_BITS;
         self.by_address
-            .binary_search_by_key(&key, |&(k, _)| k)
+            .binary_search_by_key(&key, |held| held.key)
             .ok()
-            .map(|i| self.by_address[i].1 as usize)
+            .map(|i| self.by_address[i])
     }
 
     fn arena(&mut self, index: u32) -> &mut ArenaObject {
@@ -117,9 +122,11 @@ impl PoolAllocator {
             self.unused.push(index);
             return None;
         }
-        let key = self.arenas[index as usize].base().addr() >> ARENA_BITS;
-        let at = self.by_address.partition_point(|&(k, _)| k < key);
-        self.by_address.insert(at, (key, index));
+        let base = self.arenas[index as usize].base();
+        let key = base.addr() >> ARENA_BITS;
+        let at = self.by_address.partition_point(|held| held.key < key);
+        self.by_address.insert(at, Held { key, index, base });
+        self.live.cover(index);
         self.ntimes_arena_allocated += 1;
         self.narenas_highwater = self.narenas_highwater.max(self.by_address.len());
         Some(index)
@@ -204,9 +211,7 @@ impl PoolAllocator {
         };
         // SAFETY: the header of the block's pool is initialized.
         let index = unsafe { (*pool::pool_of(block)).arenaindex };
-        let arena = &mut self.arenas[index as usize];
-        let offset = block.addr() - arena.base().addr();
-        arena.mark(offset);
+        self.live.mark(index, block.addr() & ARENA_MASK);
         Some(block)
     }
 
@@ -330,7 +335,7 @@ impl PoolAllocator {
     /// Gives arena `index`'s memory back; its table entry heads the unused.
     fn release(&mut self, index: u32) {
         let key = self.arenas[index as usize].base().addr() >> ARENA_BITS;
-        if let Ok(at) = self.by_address.binary_search_by_key(&key, |&(k, _)| k) {
+        if let Ok(at) = self.by_address.binary_search_by_key(&key, |held| held.key) {
             self.by_address.remove(at);
         }
         let ao = self.arena(index);
@@ -340,17 +345,16 @@ impl PoolAllocator {
         self.unused.push(index);
     }
 
-    /// `pymalloc_free` for a block of arena `index` at `addr`.
+    /// `pymalloc_free` for a block at `addr` of arena `held`.
     #[inline]
-    fn free_small(&mut self, index: usize, addr: usize) {
-        let arena = &mut self.arenas[index];
-        let offset = addr - arena.base().addr();
-        if !addr.is_multiple_of(ALIGNMENT) || !arena.unmark(offset) {
+    fn free_small(&mut self, held: Held, addr: usize) {
+        let offset = addr & ARENA_MASK;
+        if !addr.is_multiple_of(ALIGNMENT) || !self.live.unmark(held.index, offset) {
             refuse(addr);
         }
         // Our own pointer to it, so nothing depends on the caller's
         // pointer beyond its address.
-        let block = arena.at(offset);
+        let block = held.base.wrapping_add(offset);
         let pool = pool::pool_of(block);
         // SAFETY: the block was handed out by its pool and not freed since
         // (its mark was set), so the pool is carved and the block is its.
@@ -361,27 +365,33 @@ impl PoolAllocator {
             unsafe { self.insert_to_usedpool(pool) };
         } else if used == 0 {
             // SAFETY: a pool with a free block before is in usedpools.
-            unsafe { self.insert_to_freepool(pool, index as u32) };
+            unsafe { self.insert_to_freepool(pool, held.index) };
         }
     }
 
-    /// The block size of the live pool block at `addr` in arena `index`.
-    fn small_block_size(&self, index: usize, addr: usize) -> usize {
-        let arena = &self.arenas[index];
-        let offset = addr - arena.base().addr();
-        if !addr.is_multiple_of(ALIGNMENT) || !arena.is_live(offset) {
+    /// Our own pointer to the live pool block at `addr` of arena `held`,
+    /// and its block size.
+    fn live_small(&self, held: Held, addr: usize) -> (*mut u8, usize) {
+        let offset = addr & ARENA_MASK;
+        if !addr.is_multiple_of(ALIGNMENT) || !self.live.is_live(held.index, offset) {
             refuse(addr);
         }
+        let block = held.base.wrapping_add(offset);
         // SAFETY: a live block's pool is carved (see `free_small`).
-        block_size(unsafe { (*pool::pool_of(arena.at(offset))).szidx } as usize)
-    }
-
-    /// Our own pointer to the live pool block at `addr` in arena `index`.
-    fn own(&self, index: usize, addr: usize) -> *mut u8 {
-        let arena = &self.arenas[index];
-        arena.at(addr - arena.base().addr())
+        let szidx = unsafe { (*pool::pool_of(block)).szidx };
+        (block, block_size(szidx as usize))
     }
 }
+
+/// An arena held: its address's key, its table index, its first byte.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Held {
+    key: usize,
+    index: u32,
+    base: *mut u8,
+}
+
+const ARENA_MASK: usize = ARENA_SIZE - 1;
 
 fn refuse(addr: usize) -> ! {
     panic!("the block at {addr:#x} was not handed out by this allocator, or was freed already")
@@ -403,17 +413,17 @@ impl Allocator for PoolAllocator {
 
     fn reallocate(&mut self, block: Block, size: usize) -> Option<Block> {
         let addr = block.addr.as_ptr().addr();
-        let Some(index) = self.arena_of(addr) else {
+        let Some(held) = self.arena_of(addr) else {
             // Not ours: the system keeps it, whatever the new size
             // (`_PyObject_Realloc` falls back to `PyMem_RawRealloc`).
             return self.system.reallocate(block, size);
         };
-        let mut keep = self.small_block_size(index, addr);
+        let (old, mut keep) = self.live_small(held, addr);
         if size <= keep {
             // Shrinking copies only when it saves a quarter of the block.
             if 4 * size > 3 * keep {
                 self.bytes = (self.bytes + size).saturating_sub(block.size);
-                let addr = std::ptr::NonNull::new(self.own(index, addr))?;
+                let addr = std::ptr::NonNull::new(old)?;
                 return Some(Block { addr, size });
             }
             keep = size;
@@ -423,7 +433,7 @@ impl Allocator for PoolAllocator {
         // class size, or fewer); the new one was just handed out with at
         // least `size >= keep` bytes, so the two do not overlap.
         unsafe {
-            ptr::copy_nonoverlapping(self.own(index, addr), new.addr.as_ptr(), keep);
+            ptr::copy_nonoverlapping(old, new.addr.as_ptr(), keep);
         }
         self.free(block);
         Some(new)
@@ -433,8 +443,8 @@ impl Allocator for PoolAllocator {
     fn free(&mut self, block: Block) {
         let addr = block.addr.as_ptr().addr();
         match self.arena_of(addr) {
-            Some(index) => {
-                self.free_small(index, addr);
+            Some(held) => {
+                self.free_small(held, addr);
                 self.bytes = self.bytes.saturating_sub(block.size);
             }
             None => self.system.free(block),

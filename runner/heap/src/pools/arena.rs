@@ -21,7 +21,8 @@ pub const MAX_POOLS_IN_ARENA: usize = ARENA_SIZE / POOL_SIZE;
 /// "No arena", for the index links.
 pub const NONE: u32 = u32::MAX;
 
-const GRANULES: usize = ARENA_SIZE / ALIGNMENT;
+/// Words of the live map per arena: one bit per 16-byte granule.
+const WORDS_PER_ARENA: usize = ARENA_SIZE / ALIGNMENT / 64;
 
 fn layout() -> Layout {
     Layout::from_size_align(ARENA_SIZE, ARENA_SIZE).expect("1 MiB is a valid layout")
@@ -41,10 +42,6 @@ pub struct ArenaObject {
     /// usable_arenas' links (or nothing, for a full or unused arena).
     pub nextarena: u32,
     pub prevarena: u32,
-    /// One bit per 16-byte granule: set where a block handed out starts.
-    /// It is how `free` knows a block is live before touching its pool,
-    /// so a forged or doubly freed `Block` is refused, not obeyed.
-    live: Vec<u64>,
 }
 
 impl ArenaObject {
@@ -57,7 +54,6 @@ impl ArenaObject {
             freepools: ptr::null_mut(),
             nextarena: NONE,
             prevarena: NONE,
-            live: Vec::new(),
         }
     }
 
@@ -73,7 +69,6 @@ impl ArenaObject {
         self.nfreepools = MAX_POOLS_IN_ARENA as u32;
         self.ntotalpools = MAX_POOLS_IN_ARENA as u32;
         self.freepools = ptr::null_mut();
-        self.live = vec![0; GRANULES / 64];
         true
     }
 
@@ -85,7 +80,6 @@ impl ArenaObject {
             // deallocated once.
             unsafe { alloc::dealloc(address.as_ptr(), layout()) };
         }
-        self.live = Vec::new();
         self.freepools = ptr::null_mut();
     }
 
@@ -100,37 +94,65 @@ impl ArenaObject {
     pub fn pool(&self, index: usize) -> *mut PoolHeader {
         self.base().wrapping_add(index * POOL_SIZE).cast()
     }
+}
 
-    /// The byte at `offset`, with the arena's provenance.
-    #[inline]
-    pub fn at(&self, offset: usize) -> *mut u8 {
-        self.base().wrapping_add(offset)
+/// One bit per 16-byte granule of every arena, set where a block handed
+/// out starts. It is how `free` knows a block is live before touching its
+/// pool, so a forged or doubly freed `Block` is refused, not obeyed. One
+/// vector for all arenas, indexed by arena table index, so finding a bit
+/// takes no load beyond the word itself.
+#[derive(Debug, Default)]
+pub struct LiveMap {
+    words: Vec<u64>,
+}
+
+impl LiveMap {
+    /// Makes room for arena `index` (its bits are clear: an arena is given
+    /// back only once all its blocks are free).
+    pub fn cover(&mut self, index: u32) {
+        let need = (index as usize + 1) * WORDS_PER_ARENA;
+        if self.words.len() < need {
+            // Exactly: the map's bytes count against utilization.
+            self.words.reserve_exact(need - self.words.len());
+            self.words.resize(need, 0);
+        }
     }
 
-    /// Marks the block at `offset` handed out.
-    #[inline]
-    pub fn mark(&mut self, offset: usize) {
-        let granule = offset / ALIGNMENT;
-        self.live[granule / 64] |= 1 << (granule % 64);
+    /// The bytes it holds.
+    pub fn bytes(&self) -> usize {
+        self.words.capacity() * 8
     }
 
-    /// Clears the mark of the block at `offset`; false if it had none (not
-    /// a block handed out, or freed already).
     #[inline]
-    pub fn unmark(&mut self, offset: usize) -> bool {
+    fn at(index: u32, offset: usize) -> (usize, u64) {
         let granule = offset / ALIGNMENT;
-        let (word, bit) = (granule / 64, 1u64 << (granule % 64));
-        let was = self.live[word] & bit != 0;
-        self.live[word] &= !bit;
+        (
+            index as usize * WORDS_PER_ARENA + granule / 64,
+            1 << (granule % 64),
+        )
+    }
+
+    /// Marks the block at `offset` of arena `index` handed out.
+    #[inline]
+    pub fn mark(&mut self, index: u32, offset: usize) {
+        let (word, bit) = Self::at(index, offset);
+        self.words[word] |= bit;
+    }
+
+    /// Clears the mark of the block at `offset` of arena `index`; false if
+    /// it had none (not a block handed out, or freed already).
+    #[inline]
+    pub fn unmark(&mut self, index: u32, offset: usize) -> bool {
+        let (word, bit) = Self::at(index, offset);
+        let was = self.words[word] & bit != 0;
+        self.words[word] &= !bit;
         was
     }
 
-    /// Whether a block handed out starts at `offset`.
-    pub fn is_live(&self, offset: usize) -> bool {
-        let granule = offset / ALIGNMENT;
-        self.live
-            .get(granule / 64)
-            .is_some_and(|word| word & (1 << (granule % 64)) != 0)
+    /// Whether a block handed out starts at `offset` of arena `index`.
+    pub fn is_live(&self, index: u32, offset: usize) -> bool {
+        let (word, bit) = Self::at(index, offset);
+        self.words.get(word).is_some_and(|w| w & bit != 0)
     }
 }
 

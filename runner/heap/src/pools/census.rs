@@ -62,10 +62,11 @@ impl PoolAllocator {
     /// The blocks of carved pool `pool` of the `arena`-th arena held (in
     /// table order, as in the census), or `None` if there is no such pool.
     pub fn pool_blocks(&self, arena: usize, pool: usize) -> Option<PoolBlocks> {
-        let arena = self
+        let (index, arena) = self
             .arenas
             .iter()
-            .filter(|a| a.address.is_some())
+            .enumerate()
+            .filter(|(_, a)| a.address.is_some())
             .nth(arena)?;
         if pool >= arena.carved as usize {
             return None;
@@ -85,7 +86,7 @@ impl PoolAllocator {
         let mut blocks: Vec<BlockState> = (0..count)
             .map(|i| {
                 let offset = POOL_OVERHEAD + i * size;
-                if arena.is_live(start + offset) {
+                if self.live_map().is_live(index as u32, start + offset) {
                     BlockState::InUse
                 } else if offset >= nextoffset {
                     BlockState::Uncarved
