@@ -43,8 +43,11 @@ pub struct PoolAllocator {
     live: LiveMap,
     pub(super) ntimes_arena_allocated: usize,
     pub(super) narenas_highwater: usize,
+    /// Pool blocks handed out, and the bytes asked for in them (as the
+    /// blocks given back say: a block's size is only for the counts).
     blocks: usize,
     bytes: usize,
+    /// Requests of 0 or more than 512 bytes.
     system: SystemAllocator,
 }
 
@@ -79,14 +82,6 @@ impl PoolAllocator {
     /// Arenas held now.
     pub fn arenas_held(&self) -> usize {
         self.by_address.len()
-    }
-
-    /// The bytes this allocator holds from the system: its arenas, the
-    /// blocks it passed on, and its own tables.
-    pub fn heap_bytes(&self) -> usize {
-        let table = self.arenas.capacity() * std::mem::size_of::<ArenaObject>()
-            + self.by_address.capacity() * std::mem::size_of::<Held>();
-        self.by_address.len() * ARENA_SIZE + self.live.bytes() + table + self.system.stats().bytes
     }
 
     /// The arena `addr` lies in, if it is one of ours.

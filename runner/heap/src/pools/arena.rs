@@ -118,11 +118,6 @@ impl LiveMap {
         }
     }
 
-    /// The bytes it holds.
-    pub fn bytes(&self) -> usize {
-        self.words.capacity() * 8
-    }
-
     #[inline]
     fn at(index: u32, offset: usize) -> (usize, u64) {
         let granule = offset / ALIGNMENT;
