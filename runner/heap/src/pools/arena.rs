@@ -101,9 +101,21 @@ impl ArenaObject {
 /// pool, so a forged or doubly freed `Block` is refused, not obeyed. One
 /// vector for all arenas, indexed by arena table index, so finding a bit
 /// takes no load beyond the word itself.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct LiveMap {
     words: Vec<u64>,
+}
+
+impl std::fmt::Debug for LiveMap {
+    /// The bits set, not the thousands of words.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let live: u32 = self.words.iter().map(|w| w.count_ones()).sum();
+        write!(
+            f,
+            "LiveMap {{ arenas: {}, live: {live} }}",
+            self.words.len() / WORDS_PER_ARENA
+        )
+    }
 }
 
 impl LiveMap {
