@@ -513,6 +513,63 @@ fn an_allocator_runs_inside_the_reference_heap() {
     );
 }
 
+/// `sys._debugmallocstats()` needs an allocator with pools: the solved
+/// arenas exercise has them, and so has the reference heap (`PooledHeap`).
+const MALLOC_STATS: &str = "import sys
+keep = [1.5, [2]]
+print(sys._debugmallocstats())
+";
+
+#[test]
+fn malloc_stats_print_to_stderr_on_a_pooled_allocator() {
+    let sb = common::Sandbox::new();
+    std::fs::copy(
+        sb.root.join("solutions/12_pools/arenas.rs"),
+        sb.root.join("exercises/12_pools/arenas.rs"),
+    )
+    .unwrap();
+    sb.set_done(&["arenas"]);
+    sb.write("prog.py", MALLOC_STATS);
+    let out = sb.memlings(&["py", "prog.py", "--heap", "yours"]);
+    out.assert_code(0);
+    assert_eq!(out.stdout, "None\n");
+    assert!(
+        out.stderr
+            .contains("\nSmall block threshold = 512, in 32 size classes.\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("1 arenas * 1048576 bytes/arena     =            1,048,576\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains(" free PyListObjects * 40 bytes each ="));
+    // --compare compares stdout, where CPython's report is not.
+    if python3_available() {
+        let compared = sb.memlings(&["py", "prog.py", "--heap", "yours", "--compare"]);
+        compared.assert_code(0);
+        assert!(
+            compared.stdout.contains("identical output (1 line)"),
+            "{}",
+            compared.stdout
+        );
+        assert!(!compared.stdout.contains("Small block threshold"));
+        assert!(!compared.stderr.contains("Small block threshold"));
+    }
+    let reference = sb.memlings(&["py", "prog.py", "--heap", "reference"]);
+    reference.assert_code(0);
+    assert_eq!(reference.stdout, "None\n");
+    assert!(
+        reference
+            .stderr
+            .contains("1 arenas * 1048576 bytes/arena     =            1,048,576\n"),
+        "{}",
+        reference.stderr
+    );
+}
+
 #[test]
 fn compare_counts_one_line_in_the_singular() {
     if !python3_available() {

@@ -10,13 +10,15 @@
 //! `reallocate` in place or moved (pymalloc_realloc's 3/4 rule), contents
 //! kept; a long random sequence with every block's bytes checked; and a
 //! Python program on `ReferenceHeap<Pymalloc>`, whose output must be what
-//! python3 3.11.7 printed for it.
+//! python3 3.11.7 printed for it; and the census that `census()` (written
+//! for the learner) reads from the learner's books: an empty pool still
+//! carved, three arenas, and the highwater mark once two went back.
 
 use std::collections::BTreeMap;
 
 use memlings_python::{Allocator, Block, Options};
 
-use crate::exercise::{Place, PoolId, Pymalloc, POOLS_PER_ARENA};
+use crate::exercise::{Place, PoolId, Pymalloc, ARENA_SIZE, POOLS_PER_ARENA};
 use crate::harness::{attempt, Case};
 
 pub const CASES: &[Case] = &[
@@ -31,6 +33,7 @@ pub const CASES: &[Case] = &[
     ("reallocate", reallocate),
     ("random_sequence", random_sequence),
     ("python_program", python_program),
+    ("census", census),
 ];
 
 /// Where a block is, in words.
@@ -784,5 +787,76 @@ fn python_program() -> String {
         Ok(Err(_)) => out += "the program's thread panicked\n",
         Err(e) => out += &format!("cannot start the program's thread: {e}\n"),
     }
+    out
+}
+
+/// `census()` (written for the learner) over the learner's books: each
+/// arena's free pools and carved pools, runs of equal pools shortened.
+fn shown_census(a: &Pymalloc) -> String {
+    let census = match attempt(|| a.census()) {
+        Ok(Some(census)) => census,
+        Ok(None) => return "census() -> None\n".to_string(),
+        Err(msg) => return format!("census panicked: {msg}\n"),
+    };
+    let mut out = format!(
+        "census: arenas allocated total {}, highwater {}, held {}\n",
+        census.arenas_allocated_total,
+        census.arenas_highwater,
+        census.arenas.len()
+    );
+    for arena in &census.arenas {
+        let mut runs: Vec<(usize, usize, usize)> = Vec::new();
+        for pool in &arena.pools {
+            match runs.last_mut() {
+                Some((szidx, used, n)) if (*szidx, *used) == (pool.szidx, pool.used) => *n += 1,
+                _ => runs.push((pool.szidx, pool.used, 1)),
+            }
+        }
+        let shown: Vec<String> = runs
+            .iter()
+            .map(|&(szidx, used, n)| match n {
+                1 => format!("{szidx}:{used}"),
+                _ => format!("{szidx}:{used} x{n}"),
+            })
+            .collect();
+        out += &format!(
+            "  arena on a 1 MiB boundary: {}, {} of {} pools free, pools (class:used) [{}]\n",
+            arena.address % ARENA_SIZE == 0,
+            arena.nfreepools,
+            arena.ntotalpools,
+            shown.join(", ")
+        );
+    }
+    out
+}
+
+fn census() -> String {
+    let mut out = "census() reads the arenas and pools, for sys._debugmallocstats()\n".to_string();
+    let mut a = Pymalloc::default();
+    let mut small = Vec::new();
+    for (i, size) in [20, 20, 20, 100, 600].into_iter().enumerate() {
+        small.extend(allocate(&mut out, &mut a, &format!("s{i}"), size));
+    }
+    let big = match many(&mut a, PER_POOL + 1, 512) {
+        Ok(blocks) => blocks,
+        Err(msg) => return out + &msg + "\n",
+    };
+    out += &format!("{} blocks of 512 bytes: a full pool and one more\n", big.len());
+    if let Some(&block) = small.get(3) {
+        free(&mut out, &mut a, "s3", block);
+    }
+    out += "the 100-byte pool is empty: still carved, with no block in use\n";
+    out += &shown_census(&a);
+    let more = match many(&mut a, 2 * POOLS_PER_ARENA * PER_POOL, 512) {
+        Ok(blocks) => blocks,
+        Err(msg) => return out + &msg + "\n",
+    };
+    out += &format!("{} more blocks of 512 bytes: three arenas\n", more.len());
+    out += &shown_census(&a);
+    if let Err(msg) = free_all(&mut a, &more) {
+        return out + &msg + "\n";
+    }
+    out += "those freed again: the arenas they emptied go back, the highwater mark stays\n";
+    out += &shown_census(&a);
     out
 }

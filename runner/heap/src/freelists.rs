@@ -18,6 +18,7 @@
 
 use memlings_python::{Block, Object};
 
+use crate::malloc_report::{FreeListCounts, TUPLE_LENGTHS};
 use crate::size_model::DictKeys;
 
 /// `PyList_MAXFREELIST`, `PyDict_MAXFREELIST` (dicts and keys tables),
@@ -113,6 +114,23 @@ impl FreeLists {
             None
         } else {
             Some(block)
+        }
+    }
+
+    /// How many blocks each list keeps, as `sys._debugmallocstats()` prints
+    /// them. 3.11 prints a line for 20-item tuples too: its
+    /// `maybe_freelist_push` keeps them, though `maybe_freelist_pop` never
+    /// hands one out; this heap frees them, so that line says 0.
+    pub fn counts(&self) -> FreeListCounts {
+        let mut tuples = [0; TUPLE_LENGTHS];
+        for (count, kept) in tuples.iter_mut().zip(&self.tuples) {
+            *count = kept.len();
+        }
+        FreeListCounts {
+            dicts: self.dicts.len(),
+            floats: self.floats.len(),
+            lists: self.lists.len(),
+            tuples,
         }
     }
 

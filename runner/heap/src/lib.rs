@@ -31,6 +31,7 @@ mod collect;
 mod dealloc;
 mod freelists;
 mod gclist;
+pub mod malloc_report;
 mod memory;
 pub mod pools;
 pub mod size_model;
@@ -255,6 +256,14 @@ impl<A: Allocator> Heap for ReferenceHeap<A> {
 
     fn allocated_blocks(&self) -> Option<usize> {
         Some(self.allocator.stats().blocks)
+    }
+
+    fn malloc_stats(&self) -> Option<String> {
+        let census = self.allocator.census()?;
+        Some(malloc_report::debugmallocstats(
+            &census,
+            &self.free_lists.counts(),
+        ))
     }
 
     fn has_item_array(&self, list: ObjId) -> bool {

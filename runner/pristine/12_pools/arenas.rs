@@ -42,13 +42,15 @@
 //!   copies and frees. A system block is reallocated by the system.
 //!
 //! Everything that touches raw memory is written for you (`Arena`, the
-//! links, the system blocks, `locate`). You write the lists: `link_front`,
-//! `unlink`, `allocate_small`, `allocate_from_new_pool`, `free_small`,
-//! `insert_to_freepool`, then `allocate`, `reallocate` and `free`, and
-//! keep the counts that `stats` reads. The one `unsafe` call left to you
-//! is the copy of a moved block (`std::ptr::copy_nonoverlapping`): say in
-//! a `// SAFETY:` comment why it is sound. Once the check passes, run it
-//! under Miri: `cargo +nightly miri run -p memlings-exercises --bin arenas`.
+//! links, the system blocks, `locate`), and so is `census`, which reads
+//! your arenas and pools for `sys._debugmallocstats()` (the next
+//! exercise, `malloc_stats`, prints its report). You write the lists:
+//! `link_front`, `unlink`, `allocate_small`, `allocate_from_new_pool`,
+//! `free_small`, `insert_to_freepool`, then `allocate`, `reallocate` and
+//! `free`, and keep the counts that `stats` and `census` read. The one
+//! `unsafe` call left to you is the copy of a moved block
+//! (`std::ptr::copy_nonoverlapping`): say in a `// SAFETY:` comment why
+//! it is sound. Once the check passes, run it under Miri: `cargo +nightly miri run -p memlings-exercises --bin arenas`.
 //!
 //! ```
 //! let mut a = Pymalloc::default();
@@ -66,7 +68,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ptr::NonNull;
 
-use memlings_python::{Allocator, AllocatorStats, Block};
+use memlings_python::{Allocator, AllocatorStats, ArenaCensus, Block, PoolCensus, PoolCensusEntry};
 
 /// Block sizes and addresses are multiples of this (64-bit CPython).
 pub const ALIGNMENT: usize = 16;
@@ -274,6 +276,8 @@ pub struct ArenaCounts {
     pub reclaimed: usize,
     /// Arenas held now.
     pub current: usize,
+    /// The most arenas held at once (CPython: `narenas_highwater`).
+    pub highwater: usize,
 }
 
 /// pymalloc.
@@ -349,6 +353,7 @@ impl Pymalloc {
         self.by_address.insert(address, index);
         self.counts.allocated_total += 1;
         self.counts.current += 1;
+        self.counts.highwater = self.counts.highwater.max(self.counts.current);
         Some(index)
     }
 
@@ -472,6 +477,35 @@ impl Pymalloc {
         self.counts
     }
 
+    /// What `_PyObject_DebugMallocStats` reads, for `sys._debugmallocstats()`:
+    /// the live arenas in the order of `arenas` (CPython's `allarenas`),
+    /// each with its carved pools in address order.
+    fn pool_census(&self) -> PoolCensus {
+        let arenas = self
+            .arenas
+            .iter()
+            .flatten()
+            .map(|arena| ArenaCensus {
+                address: arena.address(),
+                nfreepools: arena.nfreepools,
+                ntotalpools: POOLS_PER_ARENA,
+                pools: arena
+                    .pools
+                    .iter()
+                    .map(|h| PoolCensusEntry {
+                        szidx: h.szidx,
+                        used: h.count,
+                    })
+                    .collect(),
+            })
+            .collect();
+        PoolCensus {
+            arenas,
+            arenas_allocated_total: self.counts.allocated_total,
+            arenas_highwater: self.counts.highwater,
+        }
+    }
+
     // ----- what you write -----
 
     /// Puts pool `id` (of class `szidx`) on the front of usedpools[szidx].
@@ -528,6 +562,10 @@ impl Allocator for Pymalloc {
             blocks: self.blocks,
             bytes: self.bytes,
         }
+    }
+
+    fn census(&self) -> Option<PoolCensus> {
+        Some(self.pool_census())
     }
 }
 
@@ -651,7 +689,8 @@ mod tests {
             ArenaCounts {
                 allocated_total: 2,
                 reclaimed: 1,
-                current: 1
+                current: 1,
+                highwater: 2
             }
         );
     }

@@ -107,6 +107,7 @@ table! {
     SysGetrefcount = "sys.getrefcount", ModuleFunction, Vector;
     SysGetsizeof = "sys.getsizeof", ModuleFunction, Tuple;
     SysGetallocatedblocks = "sys.getallocatedblocks", ModuleFunction, Vector;
+    SysDebugmallocstats = "sys._debugmallocstats", ModuleFunction, Vector;
     WeakrefRef = "weakref.ref", ModuleType, Tuple;
 }
 

@@ -32,7 +32,8 @@
 //!   lower, startswith, endswith, find, count.
 //! - `gc`: collect, get_count, get_threshold, set_threshold, enable,
 //!   disable, isenabled, freeze, is_tracked. `sys`: getrefcount,
-//!   getsizeof, getallocatedblocks (on a heap with an allocator).
+//!   getsizeof, getallocatedblocks (on a heap with an allocator),
+//!   _debugmallocstats (on a heap whose allocator has pools; to stderr).
 //!   `weakref.ref` (with a callback; calling it).
 //!
 //! Anything else stops the program before it runs (or at the line, for a

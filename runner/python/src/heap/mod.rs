@@ -130,6 +130,15 @@ pub trait Heap: Sized {
         None
     }
 
+    /// What `sys._debugmallocstats()` prints to stderr: the report of the
+    /// allocator's pools and arenas (`_PyObject_DebugMallocStats`), a blank
+    /// line, and the free lists (`_PyObject_DebugTypeStats`). `None` for a
+    /// heap whose allocator has no pools (the program then stops with a
+    /// one-line "unsupported" error).
+    fn malloc_stats(&self) -> Option<String> {
+        None
+    }
+
     /// Whether `list` has an item array (CPython's `ob_item != NULL`). A
     /// list made empty, or cleared, has none; one emptied by `pop` keeps
     /// the 0-byte array `list_resize` left it. A heap that does not follow

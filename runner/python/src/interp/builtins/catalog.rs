@@ -153,7 +153,6 @@ const SYS_ATTRS: &[&str] = &[
     "version",
     "version_info",
     "warnoptions",
-    "_debugmallocstats",
     "_getframe",
     "_clear_type_cache",
 ];

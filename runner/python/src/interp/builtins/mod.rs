@@ -369,13 +369,28 @@ impl<H: Heap> Interp<'_, H> {
                 Ok(self.new_int(heap, BigInt::from(n)))
             }
             Builtin::SysGetallocatedblocks => {
-                self.arity("getallocatedblocks", args, 0, 0)?;
+                self.arity("sys.getallocatedblocks", args, 0, 0)?;
                 let Some(n) = heap.allocated_blocks() else {
                     return Err(
                         self.unsupported("sys.getallocatedblocks() on a heap without an allocator")
                     );
                 };
                 Ok(self.new_int(heap, BigInt::from(n)))
+            }
+            Builtin::SysDebugmallocstats => {
+                self.arity("sys._debugmallocstats", args, 0, 0)?;
+                let Some(report) = heap.malloc_stats() else {
+                    return Err(crate::error::PyError::unsupported_hint(
+                        self.line,
+                        "the report of sys._debugmallocstats() on a heap whose allocator has no pools",
+                        "it reads pymalloc's pools: run with --heap yours once the arenas exercise passes",
+                    ));
+                };
+                // CPython writes it to stderr, between what the program
+                // printed before and after (stdout and stderr are separate
+                // streams here, as they are to a terminal that reads both).
+                self.stderr.push_str(&report);
+                Ok(self.none(heap))
             }
             Builtin::SysGetsizeof => {
                 self.arity("getsizeof", args, 1, 2)?;
