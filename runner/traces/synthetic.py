@@ -132,9 +132,86 @@ reallocations to 256 KiB and 2 MiB.
 """, ops)
 
 
+def lcg(seed):
+    state = seed
+
+    def rand(n):
+        nonlocal state
+        state = (state * 1103515245 + 12345) % (1 << 31)
+        return (state >> 8) % n
+
+    return rand
+
+
+def churn_steady():
+    rand = lcg(2024)
+    base, pairs = 60000, 40000
+    ops = ["# the live set: %d objects" % base]
+    ops += [f"a {i} {SIZES[rand(len(SIZES))][0]}" for i in range(base)]
+    ops.append("# churn: one dies, one is made in its place, %d times" % pairs)
+    for _ in range(pairs):
+        victim = rand(base)
+        ops += [f"f {victim}", f"a {victim} {SIZES[rand(len(SIZES))][0]}"]
+    ops.append("# the end: everything freed")
+    ops += [f"f {i}" for i in range(base)]
+    write("churn_steady.trace", f"""
+Small-object churn at a steady state: {base} live objects of CPython
+3.11's small sizes (those of small_objects.trace), about three arenas'
+worth, then {pairs} times a random one freed and a new one of a random
+size made (under the same id), as a long-running program's objects come
+and go (a linear congruential generator seeded with 2024). The
+benchmark of README.md's "Benchmarks" replays it.
+""", ops)
+
+
+def churn_bursts():
+    rand = lcg(7)
+    base, rounds, burst = 48000, 4, 5000
+    ops, next_id = ["# a long-lived set of %d objects" % base], 0
+    kept = []
+    for _ in range(base):
+        ops.append(f"a {next_id} {SIZES[rand(len(SIZES))][0]}")
+        kept.append(next_id)
+        next_id += 1
+    for r in range(rounds):
+        ops.append(f"# round {r + 1}: a list of {burst} records, made and dropped")
+        lst, array = next_id, next_id + 1
+        next_id += 2
+        ops += [f"a {lst} 56", f"a {array} {burst * 8}"]
+        ids = []
+        for k in range(burst):
+            for size in (28, 24, 56):
+                ops.append(f"a {next_id} {size}")
+                ids.append(next_id)
+                next_id += 1
+        # list_dealloc releases the items from the last one; a record's
+        # fields die (last first) before its own memory is freed; then the
+        # item array, then the list.
+        for k in reversed(range(burst)):
+            i, f, t = ids[3 * k:3 * k + 3]
+            ops += [f"f {f}", f"f {i}", f"f {t}"]
+        ops += [f"f {array}", f"f {lst}"]
+    ops.append("# the end: everything freed")
+    ops += [f"f {i}" for i in kept]
+    write("churn_bursts.trace", f"""
+Small-object churn in bursts, as a loop that builds a temporary list of
+records and drops it: over {base} long-lived objects of CPython 3.11's
+small sizes (those of small_objects.trace), {rounds} rounds of a list (56
+bytes, and its {burst * 8}-byte item array, which goes to the system
+allocator) of {burst} records, each an int (28 bytes), a float (24) and a
+2-tuple holding them (56), freed as list_dealloc and tupledealloc free
+them: the items from the last, a tuple's fields before the tuple. (In
+CPython the free lists of floats and tuples would keep some of these; a
+trace is what reaches the allocator.) The benchmark of README.md's
+"Benchmarks" replays it.
+""", ops)
+
+
 if __name__ == "__main__":
     lifo()
     fragmentation()
     list_growth()
     small_objects()
     large()
+    churn_steady()
+    churn_bursts()

@@ -19,6 +19,7 @@
 //! | `freelists`   | dead objects' blocks kept for reuse         | `free_list` in float/tuple/list/dict |
 //! | `size_model`  | `sys.getsizeof`, request sizes, list and dict growth | `tp_basicsize`, `list_resize`, dictobject.c |
 //! | `sizes`       | each dict's keys table, for `size_model`    | `ma_keys`                         |
+//! | `pools`       | the reference pymalloc: size classes, pools, arenas, census, pictures | Objects/obmalloc.c |
 //! | `malloc_report` | the text of `sys._debugmallocstats()`, from a census | `_PyObject_DebugMallocStats`, `_PyObject_DebugTypeStats` |
 //!
 //! The interpreter counts every reference it holds, where CPython would
@@ -36,6 +37,7 @@ mod gclist;
 mod header;
 pub mod malloc_report;
 mod memory;
+pub mod pools;
 pub mod size_model;
 mod sizes;
 mod store;
@@ -49,8 +51,12 @@ pub use collect::Generational;
 use dealloc::{counts_as_gc, Trashcan};
 use freelists::FreeLists;
 use gclist::{GcLists, List};
+pub use pools::PoolAllocator;
 use store::Store;
 pub use system_allocator::SystemAllocator;
+
+/// The reference heap on the reference pymalloc: what `memlings py` runs.
+pub type PooledHeap = ReferenceHeap<PoolAllocator>;
 
 /// CPython 3.11's memory management for the Python subset: reference
 /// counting, weak references, and the generational cycle collector, on the

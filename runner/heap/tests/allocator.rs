@@ -22,7 +22,7 @@ use std::process::Command;
 use std::rc::Rc;
 
 use memlings_heap::size_model::request_size;
-use memlings_heap::{ReferenceHeap, SystemAllocator};
+use memlings_heap::{PoolAllocator, ReferenceHeap, SystemAllocator};
 use memlings_python::{
     run_on, Allocator, AllocatorStats, Block, Heap, List, ObjId, Object, Options, Runtime,
 };
@@ -40,11 +40,11 @@ enum Event {
     Free(usize),
 }
 
-/// The system allocator, recording every request and the blocks in use
-/// after it.
+/// An allocator (the system's unless told), recording every request and
+/// the blocks in use after it.
 #[derive(Debug, Default)]
-struct Recording {
-    inner: SystemAllocator,
+struct Recording<A = SystemAllocator> {
+    inner: A,
     events: Vec<Event>,
     blocks_after: Vec<usize>,
     /// Blocks in use, shared with the test so it can look after the heap
@@ -52,7 +52,7 @@ struct Recording {
     live: Rc<Cell<usize>>,
 }
 
-impl Recording {
+impl<A: Allocator> Recording<A> {
     fn record(&mut self, event: Event) {
         let blocks = self.inner.stats().blocks;
         self.events.push(event);
@@ -81,7 +81,7 @@ impl Recording {
     }
 }
 
-impl Allocator for Recording {
+impl<A: Allocator> Allocator for Recording<A> {
     fn allocate(&mut self, size: usize) -> Option<Block> {
         let block = self.inner.allocate(size)?;
         self.record(Event::Allocate(size));
@@ -105,6 +105,10 @@ impl Allocator for Recording {
     fn stats(&self) -> AllocatorStats {
         self.inner.stats()
     }
+
+    fn census(&self) -> Option<memlings_python::PoolCensus> {
+        self.inner.census()
+    }
 }
 
 /// The program with its markers, for this interpreter.
@@ -115,7 +119,11 @@ fn marked(code: &str) -> String {
 }
 
 fn run(code: &str) -> ReferenceHeap<Recording> {
-    let mut heap = ReferenceHeap::with_allocator(Recording::default());
+    run_over(code)
+}
+
+fn run_over<A: Allocator + Default>(code: &str) -> ReferenceHeap<Recording<A>> {
+    let mut heap = ReferenceHeap::with_allocator(Recording::<A>::default());
     let out = run_on(&mut heap, &marked(code), "<test>", &Options::default());
     assert!(out.error.is_none(), "{code}\n{:?}", out.error);
     heap
@@ -204,6 +212,32 @@ fn the_heap_makes_the_blocks_cpython_makes() {
             blocks,
             "blocks made by:\n{code}\nthe first requests: {:?}",
             &events[..events.len().min(40)]
+        );
+    }
+}
+
+#[test]
+fn the_heap_on_pools_makes_the_blocks_cpython_makes() {
+    // Blocks from pools or passed on to the system, the count is the same:
+    // sys.getallocatedblocks() counts both.
+    for &(code, blocks) in PROGRAMS {
+        let heap = run_over::<PoolAllocator>(code);
+        assert_eq!(
+            heap.allocator().blocks_between_markers(),
+            blocks,
+            "blocks made on pools by:\n{code}"
+        );
+        let census = heap.allocator().census().expect("pools have a census");
+        let in_pools: usize = census
+            .arenas
+            .iter()
+            .flat_map(|arena| &arena.pools)
+            .map(|pool| pool.used)
+            .sum();
+        assert!(
+            in_pools > 0 && in_pools <= heap.allocator().stats().blocks,
+            "{in_pools} blocks in pools, {} in all: {code}",
+            heap.allocator().stats().blocks
         );
     }
 }

@@ -1,5 +1,7 @@
 //! Randomized programs in the Python subset, run on the reference heap and
-//! on python3.
+//! on python3, on each of the reference heap's allocators: the system's
+//! (`SystemAllocator`) and pymalloc's pools (`PoolAllocator`, what
+//! `memlings py` runs on).
 //!
 //! Each seed makes one small program that builds containers (lists, dicts,
 //! tuples, instances, instances with `__del__`), links and unlinks them,
@@ -26,8 +28,8 @@
 use std::fmt::Write as _;
 use std::process::{Command, Stdio};
 
-use memlings_heap::ReferenceHeap;
-use memlings_python::{Heap, List, ObjId, Object, Options, Runtime};
+use memlings_heap::{PoolAllocator, ReferenceHeap, SystemAllocator};
+use memlings_python::{Allocator, Heap, List, ObjId, Object, Options, Runtime};
 
 const DEFAULT_PROGRAMS: u64 = 200;
 const VARS: usize = 6;
@@ -196,15 +198,15 @@ struct Run {
     kinds: Vec<String>,
 }
 
-/// Runs `source` on a checked reference heap, on a thread with room for
-/// the tree-walking interpreter's stack. A panic (a freed object touched)
-/// becomes an error message.
-fn run_checked(source: &str) -> Result<Run, String> {
+/// Runs `source` on a checked reference heap over allocator `A`, on a
+/// thread with room for the tree-walking interpreter's stack. A panic (a
+/// freed object touched) becomes an error message.
+fn run_checked<A: Allocator + Default>(source: &str) -> Result<Run, String> {
     let source = source.to_string();
     let worker = std::thread::Builder::new()
         .stack_size(64 * 1024 * 1024)
         .spawn(move || {
-            let mut heap = ReferenceHeap::checked();
+            let mut heap = ReferenceHeap::with_allocator(A::default()).into_checked();
             let out = memlings_python::run_on(&mut heap, &source, "random.py", &Options::default());
             if let Some(error) = out.error {
                 return Err(format!(
@@ -258,13 +260,13 @@ fn extra_kinds(more: &[String], fewer: &[String]) -> Vec<String> {
 
 /// Checks one program in-process: no use after free, no leak. Returns what
 /// it printed.
-fn check_in_process(source: &str) -> Result<String, String> {
-    let run = run_checked(source)?;
+fn check_in_process<A: Allocator + Default>(source: &str) -> Result<String, String> {
+    let run = run_checked::<A>(source)?;
     // main() run twice must leave exactly what it leaves once: whatever
     // the interpreter keeps for good (print's keyword-name tuple, interned
     // attribute names) is made by the first call, and a leak repeats.
     let baseline = run;
-    let run = run_checked(&source.replace("\nmain()\n", "\nmain()\nmain()\n"))?;
+    let run = run_checked::<A>(&source.replace("\nmain()\n", "\nmain()\nmain()\n"))?;
     if run.live != baseline.live {
         return Err(format!(
             "{} objects live after main() twice, {} after main() once: {} leaked\n\
@@ -374,12 +376,22 @@ fn seeds() -> Vec<u64> {
 
 #[test]
 fn random_programs_agree_with_cpython_and_leak_nothing() {
+    check_seeds::<SystemAllocator>("reference heap");
+}
+
+#[test]
+fn random_programs_agree_with_cpython_and_leak_nothing_on_pools() {
+    check_seeds::<PoolAllocator>("reference heap on pools");
+}
+
+/// Every seed's program on a heap over `A`, against python3.
+fn check_seeds<A: Allocator + Default>(heap: &str) {
     let seeds = seeds();
     let programs: Vec<String> = seeds.iter().map(|&s| generate(s)).collect();
     let mut failures = Vec::new();
     let mut outputs = Vec::new();
     for (&seed, program) in seeds.iter().zip(&programs) {
-        match check_in_process(program) {
+        match check_in_process::<A>(program) {
             Ok(stdout) => outputs.push(Some(stdout)),
             Err(why) => {
                 failures.push(format!("seed {seed}: {why}\n--- program ---\n{program}"));
@@ -418,7 +430,7 @@ fn random_programs_agree_with_cpython_and_leak_nothing() {
                 Ok(theirs) if &theirs == ours => {}
                 Ok(theirs) => failures.push(format!(
                     "seed {seed}: output differs from python3\n--- program ---\n{program}\
-                     --- memlings (reference heap) ---\n{ours}--- python3 ---\n{theirs}"
+                     --- memlings ({heap}) ---\n{ours}--- python3 ---\n{theirs}"
                 )),
                 Err(why) => {
                     failures.push(format!("seed {seed}: {why}\n--- program ---\n{program}"))
@@ -432,7 +444,7 @@ fn random_programs_agree_with_cpython_and_leak_nothing() {
     if !failures.is_empty() {
         let shown: Vec<&String> = failures.iter().take(3).collect();
         panic!(
-            "{} of {} random programs failed (replay one with MEMLINGS_SEED=N cargo test -p memlings-heap --test random_programs):\n\n{}",
+            "{} of {} random programs failed on the {heap} (replay one with MEMLINGS_SEED=N cargo test -p memlings-heap --test random_programs):\n\n{}",
             failures.len(),
             seeds.len(),
             shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n\n")

@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::Result;
 use colored::Colorize;
 
-use memlings_heap::ReferenceHeap;
+use memlings_heap::PooledHeap;
 use memlings_python::compare::{self, Row};
 use memlings_python::{ErrorKind, Options, Output};
 
@@ -109,7 +109,7 @@ pub fn run(args: &PyArgs, python_time_limit: Duration) -> Result<ExitCode> {
                 }
             }
         }
-        None => memlings_python::run_program::<ReferenceHeap>(&source, &shown, &options),
+        None => memlings_python::run_program::<PooledHeap>(&source, &shown, &options),
     };
     if let (Some(path), Some(dot)) = (&args.dot, &output.dot) {
         std::fs::write(path, dot)
