@@ -11,7 +11,7 @@
 
 use std::time::Instant;
 
-use memlings_heap::ReferenceHeap;
+use memlings_heap::PooledHeap;
 use memlings_python::{Collector, ErrorKind, Heap, ObjId, Options, Runtime};
 
 const PROGRAM: &str = include_str!("../../benches/rings.py");
@@ -39,7 +39,8 @@ fn main() {
         max_steps: 100_000_000,
         ..Options::default()
     };
-    let mut heap = ReferenceHeap::new();
+    // The heap `memlings py` runs on: headers in pymalloc's blocks.
+    let mut heap = PooledHeap::default();
     let built = Instant::now();
     let out = memlings_python::run_on(&mut heap, &source, "rings.py", &options);
     match out.error.map(|e| e.kind) {
@@ -53,7 +54,7 @@ fn main() {
     );
     for _ in 0..runs {
         let start = Instant::now();
-        let found = <<ReferenceHeap as Heap>::Collector as Collector<ReferenceHeap>>::collect(
+        let found = <<PooledHeap as Heap>::Collector as Collector<PooledHeap>>::collect(
             &mut heap,
             2,
             &mut NoCode,
