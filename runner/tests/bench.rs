@@ -26,7 +26,10 @@ fn layout(size: usize) -> Layout {
 
 const OFFSET: usize = 0; // BROKEN
 
-impl Allocator for SystemBlocks {
+// SAFETY: each block is its own `std::alloc` allocation of at least the
+// size asked for, aligned to ALIGNMENT, live until freed (the BROKEN line
+// breaks the alignment on purpose, for the replay to catch).
+unsafe impl Allocator for SystemBlocks {
     fn allocate(&mut self, size: usize) -> Option<Block> {
         // SAFETY: the layout is never zero-sized.
         let base = NonNull::new(unsafe { alloc(layout(size)) })?;

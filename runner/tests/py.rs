@@ -460,7 +460,9 @@ fn layout(size: usize) -> Layout {
     Layout::from_size_align(size.max(1), ALIGNMENT).expect("a small size")
 }
 
-impl Allocator for SystemBlocks {
+// SAFETY: each block is its own `std::alloc` allocation of at least the
+// size asked for, aligned to ALIGNMENT, live until freed.
+unsafe impl Allocator for SystemBlocks {
     fn allocate(&mut self, size: usize) -> Option<Block> {
         // SAFETY: the layout is never zero-sized.
         let addr = NonNull::new(unsafe { alloc(layout(size)) })?;

@@ -662,7 +662,11 @@ impl Pymalloc {
     // ANCHOR_END: free_small
 }
 
-impl Allocator for Pymalloc {
+// SAFETY: every block handed out is inside an arena this allocator holds
+// (or a live system block), 16-byte aligned, and lent to one owner until it
+// is freed: keeping that true is what the lists you write are for, and the
+// check tests it (no two live blocks overlap, contents survive).
+unsafe impl Allocator for Pymalloc {
     // ANCHOR: allocator
     fn allocate(&mut self, size: usize) -> Option<Block> {
         let addr = match size_class(size) {

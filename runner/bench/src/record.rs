@@ -47,7 +47,9 @@ impl<A: Allocator> Recorder<A> {
     }
 }
 
-impl<A: Allocator> Allocator for Recorder<A> {
+// SAFETY: every block comes from the wrapped allocator, which made the
+// promise; this one only writes the trace.
+unsafe impl<A: Allocator> Allocator for Recorder<A> {
     fn allocate(&mut self, size: usize) -> Option<Block> {
         let block = self.inner.allocate(size)?;
         let id = self.next;

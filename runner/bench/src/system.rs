@@ -48,7 +48,9 @@ impl SystemMalloc {
     }
 }
 
-impl Allocator for SystemMalloc {
+// SAFETY: each block is malloc's, of at least the size asked for, 16-byte
+// aligned on 64-bit glibc, live until freed.
+unsafe impl Allocator for SystemMalloc {
     fn allocate(&mut self, size: usize) -> Option<Block> {
         let layout = layout(size)?;
         // SAFETY: the layout's size is at least ALIGNMENT, never zero.

@@ -31,7 +31,8 @@ fn layout(size: usize) -> Layout {
     Layout::from_size_align(size.max(16), 16).unwrap()
 }
 
-impl Allocator for PerBlock {
+// SAFETY: each block is its own `std::alloc` allocation, live until freed.
+unsafe impl Allocator for PerBlock {
     fn allocate(&mut self, size: usize) -> Option<Block> {
         // SAFETY: a non-zero layout.
         let addr = NonNull::new(unsafe { alloc(layout(size)) })?;
@@ -66,7 +67,8 @@ impl Allocator for PerBlock {
 #[derive(Default)]
 struct Unfinished(PerBlock, usize);
 
-impl Allocator for Unfinished {
+// SAFETY: its blocks are PerBlock's.
+unsafe impl Allocator for Unfinished {
     fn allocate(&mut self, size: usize) -> Option<Block> {
         self.1 += 1;
         if self.1 == 2 {

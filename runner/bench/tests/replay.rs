@@ -61,7 +61,10 @@ impl Drop for Bump {
     }
 }
 
-impl Allocator for Bump {
+// SAFETY: the blocks are inside the bump's arena, live as long as it is.
+// The buggy variants overlap or misalign on purpose: the replay only reads
+// and writes them through raw pointers into that arena, to catch the bug.
+unsafe impl Allocator for Bump {
     fn allocate(&mut self, size: usize) -> Option<Block> {
         let rounded = size.max(1).div_ceil(16) * 16;
         let offset = match self.bug {

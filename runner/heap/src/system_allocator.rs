@@ -49,7 +49,9 @@ impl SystemAllocator {
     }
 }
 
-impl Allocator for SystemAllocator {
+// SAFETY: each block is its own allocation from Rust's global allocator,
+// of the layout `allocate` made, live until `free` takes it back.
+unsafe impl Allocator for SystemAllocator {
     fn allocate(&mut self, size: usize) -> Option<Block> {
         let layout = layout(size)?;
         // SAFETY: `layout` has a non-zero size (at least one byte), the one

@@ -392,7 +392,10 @@ fn refuse(addr: usize) -> ! {
     panic!("the block at {addr:#x} was not handed out by this allocator, or was freed already")
 }
 
-impl Allocator for PoolAllocator {
+// SAFETY: a small block is one of its pool's blocks, handed out only while
+// its live bit is clear (set until `free`), inside an arena this allocator
+// holds; a large one is its own system allocation. Both are 16-byte aligned.
+unsafe impl Allocator for PoolAllocator {
     #[inline]
     fn allocate(&mut self, size: usize) -> Option<Block> {
         let Some(szidx) = class_of(size) else {

@@ -32,7 +32,18 @@ pub struct AllocatorStats {
 }
 
 /// Where a heap's bytes come from.
-pub trait Allocator {
+///
+/// # Safety
+///
+/// A heap writes into the blocks it is given (the reference heap puts each
+/// object's header there, and links the collector's lists through it), so
+/// an implementation promises, for every block it hands out until that
+/// block is freed or moved: `size` bytes from `addr` are valid for reads
+/// and writes, aligned to [`ALIGNMENT`], and overlap no other live block;
+/// `reallocate` keeps the contents as documented. Breaking that makes the
+/// heap's safe code write over memory it does not own, so implementing the
+/// trait is `unsafe`: its `unsafe impl` is where the promise is made.
+pub unsafe trait Allocator {
     /// A block of at least `size` bytes (a request of 0 still gets a block
     /// of its own, as `malloc(0)` does in CPython's allocators), or `None`
     /// when memory is exhausted.
