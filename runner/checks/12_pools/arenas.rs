@@ -841,7 +841,10 @@ fn census() -> String {
         Ok(blocks) => blocks,
         Err(msg) => return out + &msg + "\n",
     };
-    out += &format!("{} blocks of 512 bytes: a full pool and one more\n", big.len());
+    out += &format!(
+        "{} blocks of 512 bytes: a full pool and one more\n",
+        big.len()
+    );
     if let Some(&block) = small.get(3) {
         free(&mut out, &mut a, "s3", block);
     }

@@ -42,7 +42,10 @@ fn per_pool(szidx: usize) -> usize {
 /// are `pools` (class, blocks in use); its free pools are those never
 /// carved plus the empty ones, as CPython counts `nfreepools`.
 fn arena(address: usize, ntotalpools: usize, pools: &[(usize, usize)]) -> ArenaCensus {
-    assert!(pools.len() <= ntotalpools, "more pools than the arena holds");
+    assert!(
+        pools.len() <= ntotalpools,
+        "more pools than the arena holds"
+    );
     for &(szidx, used) in pools {
         assert!(used <= per_pool(szidx), "class {szidx}: {used} blocks");
     }
