@@ -434,11 +434,14 @@ impl<A: Allocator> ReferenceHeap<A> {
         let Some(slot) = self.store.slot_mut(id) else {
             return (Vec::new(), None);
         };
+        if !matches!(slot.object, Object::Dict(_)) {
+            return (Vec::new(), None);
+        }
+        let keys = slot.take_keys();
         let Object::Dict(dict) = &mut slot.object else {
             return (Vec::new(), None);
         };
         dict.table_size = 0;
-        let keys = std::mem::take(&mut slot.keys);
         let table = slot.table.take().map(|block| (keys, block));
         let entries = std::mem::take(&mut dict.entries)
             .into_iter()
