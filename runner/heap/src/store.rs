@@ -133,6 +133,11 @@ pub struct Store {
     gcs: Vec<Option<GcHeader>>,
     free: Vec<u32>,
     statics: StaticHeaders,
+    /// Live weakref objects and instances: while there are none, a
+    /// collection has no weakref to clear and no `__del__` to call, and
+    /// skips the walks that look for them.
+    weakref_objects: usize,
+    instances: usize,
     /// A debugging mode for tests: ids are never handed out again, so a
     /// reference kept past its object's death finds an empty slot (and the
     /// heap panics) instead of silently reaching a newer object.
@@ -157,6 +162,7 @@ impl Store {
         };
         let id = ObjId(index);
         let is_gc = object.is_gc_type();
+        self.count(&object, 1);
         let header_size = OB_HEAD_SIZE + if is_gc { GC_HEAD_SIZE } else { 0 };
         let at = match block {
             Some(block) => {
@@ -194,11 +200,32 @@ impl Store {
     /// no longer used: the caller frees the block.
     pub fn remove(&mut self, id: ObjId) -> Option<Removed> {
         let slot = self.slots.get_mut(id.0 as usize)?.take()?;
+        self.count(&slot.object, -1);
         let gc = self.gcs[id.0 as usize].take();
         if !self.checked {
             self.free.push(id.0);
         }
         Some(self.forget(slot, gc))
+    }
+
+    /// Follows the weakrefs and instances that come and go.
+    fn count(&mut self, object: &Object, by: isize) {
+        let counter = match object {
+            Object::WeakRef(_) => &mut self.weakref_objects,
+            Object::Instance(_) => &mut self.instances,
+            _ => return,
+        };
+        *counter = counter.wrapping_add_signed(by);
+    }
+
+    /// Some weakref object is alive.
+    pub fn has_weakrefs(&self) -> bool {
+        self.weakref_objects > 0
+    }
+
+    /// Some instance is alive (only instances can have a `__del__`).
+    pub fn has_instances(&self) -> bool {
+        self.instances > 0
     }
 
     /// A header about to go: out of any list first (deallocators untrack
@@ -325,6 +352,8 @@ impl Store {
     /// Every slot taken, dying objects included, to give their blocks back.
     pub fn drain(&mut self) -> Vec<Removed> {
         self.free.clear();
+        self.weakref_objects = 0;
+        self.instances = 0;
         let gcs = std::mem::take(&mut self.gcs);
         let slots: Vec<(Slot, Option<GcHeader>)> = self
             .slots
