@@ -223,9 +223,18 @@ impl<A: Allocator> ReferenceHeap<A> {
         // that `unreachable` becomes an ordinary list.)
         self.gc_lists.clear_unreachable_mask(List::Unreachable);
 
-        let mut found = self.handle_weakrefs(old, rt);
-        self.finalize_garbage(rt);
-        self.handle_resurrected_objects(old);
+        let (mut found, called_back) = self.handle_weakrefs(old, rt);
+        let finalized = self.finalize_garbage(rt);
+        if called_back || finalized {
+            self.handle_resurrected_objects(old);
+        } else {
+            // No Python code ran since `unreachable` was deduced, so nothing
+            // can have been resurrected: CPython's second analysis would
+            // move every object, in order, to final_unreachable, with the
+            // same flags and links it has now. A collection that frees a
+            // million objects skips those five walks.
+            self.merge(List::Unreachable, List::StillUnreachable);
+        }
         found += self.gc_lists.len(List::StillUnreachable);
         self.delete_garbage(old, rt);
 
@@ -254,8 +263,13 @@ impl<A: Allocator> ReferenceHeap<A> {
     /// reach garbage through one. Callbacks run only for weakrefs that are
     /// not garbage themselves. Returns how many of those weakrefs died when
     /// the collector let go of them after their callback (CPython counts
-    /// them among the objects found).
-    fn handle_weakrefs<R: Runtime<Self>>(&mut self, old: List, rt: &mut R) -> usize {
+    /// them among the objects found), and whether any callback ran.
+    fn handle_weakrefs<R: Runtime<Self>>(&mut self, old: List, rt: &mut R) -> (usize, bool) {
+        // With no weakref alive, no garbage has one or is one: nothing to
+        // clear, no callback to run.
+        if !self.store.has_weakrefs() {
+            return (0, false);
+        }
         for op in self.gc_lists.objects(List::Unreachable) {
             // A weakref that is garbage must not call back later either.
             if matches!(self.store.object(op), Some(Object::WeakRef(_))) {
@@ -282,6 +296,7 @@ impl<A: Allocator> ReferenceHeap<A> {
         }
 
         let mut freed = 0;
+        let called_back = !self.gc_lists.is_empty(List::WeakrefCallbacks);
         while let Some(wr) = self.first_in(List::WeakrefCallbacks) {
             let callback = match self.store.object(wr) {
                 Some(Object::WeakRef(weak)) => weak.callback,
@@ -297,26 +312,34 @@ impl<A: Allocator> ReferenceHeap<A> {
                 freed += 1;
             }
         }
-        freed
+        (freed, called_back)
     }
 
     /// `finalize_garbage`: call `__del__` on each unreachable object that has
     /// one and was never finalized (PEP 442: at most once per object, so a
     /// resurrected object is not finalized again). `__del__` may free
     /// objects, even ones still to be visited, so the loop always takes the
-    /// first object left.
-    fn finalize_garbage<R: Runtime<Self>>(&mut self, rt: &mut R) {
+    /// first object left. Returns whether any `__del__` ran.
+    fn finalize_garbage<R: Runtime<Self>>(&mut self, rt: &mut R) -> bool {
+        // Only instances have a `__del__`: with none alive, the walk below
+        // would move every object to `seen` and back, in the same order.
+        if !self.store.has_instances() {
+            return false;
+        }
+        let mut ran = false;
         while let Some(op) = self.first_in(List::Unreachable) {
             self.move_to(op, List::Seen);
             let finalized = self.store.slot(op).is_none() || self.store.finalized(op);
             if !finalized && self.has_finalizer(op) {
                 self.store.set_finalized(op);
+                ran = true;
                 self.incref_object(op);
                 rt.finalize(self, op);
                 self.decref_object(op, rt);
             }
         }
         self.merge(List::Seen, List::Unreachable);
+        ran
     }
 
     /// `handle_resurrected_objects`: a `__del__` may have stored a reference
@@ -434,11 +457,14 @@ impl<A: Allocator> ReferenceHeap<A> {
         let Some(slot) = self.store.slot_mut(id) else {
             return (Vec::new(), None);
         };
+        if !matches!(slot.object, Object::Dict(_)) {
+            return (Vec::new(), None);
+        }
+        let keys = slot.take_keys();
         let Object::Dict(dict) = &mut slot.object else {
             return (Vec::new(), None);
         };
         dict.table_size = 0;
-        let keys = std::mem::take(&mut slot.keys);
         let table = slot.table.take().map(|block| (keys, block));
         let entries = std::mem::take(&mut dict.entries)
             .into_iter()

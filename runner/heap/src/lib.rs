@@ -355,9 +355,9 @@ impl<A: Allocator> Heap for ReferenceHeap<A> {
         let used = d.entries.len() - 1;
         let key_is_str = sizes::is_str(&self.store, key);
         if let Some(slot) = self.store.slot_mut(dict) {
-            let old = slot.keys;
-            let made = slot.keys.insert(used, key_is_str);
-            let table_size = slot.keys.table_size;
+            let old = slot.keys();
+            let made = slot.keys_mut().insert(used, key_is_str);
+            let table_size = slot.keys().table_size;
             if let Object::Dict(d) = &mut slot.object {
                 d.table_size = table_size;
             }

@@ -158,8 +158,8 @@ impl<A: Allocator> ReferenceHeap<A> {
         if let Some(slot) = self.store.slot_mut(id) {
             slot.table = table;
             if let Object::Dict(dict) = &mut slot.object {
-                slot.keys = keys;
                 dict.table_size = keys.table_size;
+                slot.set_keys(keys);
             }
         }
     }
@@ -168,7 +168,7 @@ impl<A: Allocator> ReferenceHeap<A> {
     /// `insert_to_emptydict`) make the new table's block, then free the old
     /// one's.
     pub(super) fn keys_replaced(&mut self, dict: ObjId, old: DictKeys) {
-        let Some(new) = self.store.slot(dict).map(|slot| slot.keys) else {
+        let Some(new) = self.store.slot(dict).map(|slot| slot.keys()) else {
             return;
         };
         let block = self.keys_block(&new);
@@ -186,7 +186,7 @@ impl<A: Allocator> ReferenceHeap<A> {
         let Some(slot) = self.store.slot_mut(dict) else {
             return;
         };
-        let old = std::mem::take(&mut slot.keys);
+        let old = slot.take_keys();
         if let Object::Dict(d) = &mut slot.object {
             d.table_size = 0;
         }

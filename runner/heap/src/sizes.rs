@@ -11,7 +11,7 @@ use crate::store::Store;
 pub fn size_of(store: &Store, id: ObjId) -> usize {
     store
         .slot(id)
-        .map_or(0, |slot| size_model::size_of(&slot.object, &slot.keys))
+        .map_or(0, |slot| size_model::size_of(&slot.object, &slot.keys()))
 }
 
 /// The keys tables a dict display builds for these keys (see

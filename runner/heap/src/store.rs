@@ -29,9 +29,13 @@ pub struct Slot {
     /// (a weakref without callback first, then the others newest first).
     pub weakrefs: WeakRefs,
     /// For a dict: the size of its keys table, followed through insertions.
-    pub keys: DictKeys,
-    /// The object's block, `None` for an object CPython keeps static.
-    pub block: Option<Block>,
+    /// Boxed, and only for dicts that have a table: 8 bytes in every slot
+    /// instead of 24 (most objects are not dicts).
+    keys: Option<Box<DictKeys>>,
+    /// The size of the object's block, 0 for an object CPython keeps
+    /// static (it has no block). The block starts at the object's GC head,
+    /// or at `ob` for an object without one, so only the size is kept.
+    block_size: usize,
     /// A list's item array, a dict's keys table (unless it is the shared
     /// empty one), a class's cached keys.
     pub table: Option<Block>,
@@ -48,7 +52,30 @@ impl Slot {
     pub fn set_refcount(&mut self, refcount: usize) {
         self.ob.set_refcnt(refcount);
     }
+
+    /// The dict's keys table ([`DictKeys::EMPTY`] for any other object).
+    #[inline]
+    pub fn keys(&self) -> DictKeys {
+        self.keys.as_deref().copied().unwrap_or(DictKeys::EMPTY)
+    }
+
+    pub fn keys_mut(&mut self) -> &mut DictKeys {
+        self.keys.get_or_insert_with(|| Box::new(DictKeys::EMPTY))
+    }
+
+    pub fn set_keys(&mut self, keys: DictKeys) {
+        *self.keys_mut() = keys;
+    }
+
+    /// The keys, leaving the shared empty table.
+    pub fn take_keys(&mut self) -> DictKeys {
+        self.keys.take().map_or(DictKeys::EMPTY, |keys| *keys)
+    }
 }
+
+// The collector streams through every slot, and a million objects have a
+// million slots: each byte here is a megabyte of the benchmark's memory.
+const _: () = assert!(std::mem::size_of::<Option<Slot>>() <= 96);
 
 /// A slot's weak references: most objects have none, so the list is boxed
 /// only once one exists (8 bytes in every slot instead of a `Vec`'s 24).
@@ -106,6 +133,11 @@ pub struct Store {
     gcs: Vec<Option<GcHeader>>,
     free: Vec<u32>,
     statics: StaticHeaders,
+    /// Live weakref objects and instances: while there are none, a
+    /// collection has no weakref to clear and no `__del__` to call, and
+    /// skips the walks that look for them.
+    weakref_objects: usize,
+    instances: usize,
     /// A debugging mode for tests: ids are never handed out again, so a
     /// reference kept past its object's death finds an empty slot (and the
     /// heap panics) instead of silently reaching a newer object.
@@ -130,6 +162,7 @@ impl Store {
         };
         let id = ObjId(index);
         let is_gc = object.is_gc_type();
+        self.count(&object, 1);
         let header_size = OB_HEAD_SIZE + if is_gc { GC_HEAD_SIZE } else { 0 };
         let at = match block {
             Some(block) => {
@@ -156,8 +189,8 @@ impl Store {
             object,
             ob,
             weakrefs: WeakRefs::default(),
-            keys: DictKeys::EMPTY,
-            block,
+            keys: None,
+            block_size: block.map_or(0, |block| block.size),
             table: None,
         });
         id
@@ -167,11 +200,32 @@ impl Store {
     /// no longer used: the caller frees the block.
     pub fn remove(&mut self, id: ObjId) -> Option<Removed> {
         let slot = self.slots.get_mut(id.0 as usize)?.take()?;
+        self.count(&slot.object, -1);
         let gc = self.gcs[id.0 as usize].take();
         if !self.checked {
             self.free.push(id.0);
         }
         Some(self.forget(slot, gc))
+    }
+
+    /// Follows the weakrefs and instances that come and go.
+    fn count(&mut self, object: &Object, by: isize) {
+        let counter = match object {
+            Object::WeakRef(_) => &mut self.weakref_objects,
+            Object::Instance(_) => &mut self.instances,
+            _ => return,
+        };
+        *counter = counter.wrapping_add_signed(by);
+    }
+
+    /// Some weakref object is alive.
+    pub fn has_weakrefs(&self) -> bool {
+        self.weakref_objects > 0
+    }
+
+    /// Some instance is alive (only instances can have a `__del__`).
+    pub fn has_instances(&self) -> bool {
+        self.instances > 0
     }
 
     /// A header about to go: out of any list first (deallocators untrack
@@ -181,17 +235,23 @@ impl Store {
         if let Some(gc) = gc {
             gclist::untrack(gc);
         }
-        if slot.block.is_none() {
-            let place = match gc {
-                Some(gc) => gc.as_bytes(),
-                None => slot.ob.as_bytes(),
-            };
+        let place = match gc {
+            Some(gc) => gc.as_bytes(),
+            None => slot.ob.as_bytes(),
+        };
+        let block = if slot.block_size == 0 {
             self.statics.give_back(place);
-        }
+            None
+        } else {
+            Some(Block {
+                addr: place,
+                size: slot.block_size,
+            })
+        };
         Removed {
+            keys: slot.keys(),
             object: slot.object,
-            keys: slot.keys,
-            block: slot.block,
+            block,
             table: slot.table,
         }
     }
@@ -292,6 +352,8 @@ impl Store {
     /// Every slot taken, dying objects included, to give their blocks back.
     pub fn drain(&mut self) -> Vec<Removed> {
         self.free.clear();
+        self.weakref_objects = 0;
+        self.instances = 0;
         let gcs = std::mem::take(&mut self.gcs);
         let slots: Vec<(Slot, Option<GcHeader>)> = self
             .slots

@@ -43,15 +43,18 @@ impl<H: Heap> Interp<'_, H> {
         args: &[ObjId],
         kwargs: &[(Name, ObjId)],
     ) -> R<ObjId> {
-        let tname = self.type_name(heap, obj);
-        let qual = format!("{tname}.{name}");
+        // Only errors name the method: every `append` of a loop would
+        // otherwise format this.
+        let qual = |interp: &Self, heap: &H| format!("{}.{name}", interp.type_name(heap, obj));
         if let Some((k, _)) = kwargs.first() {
+            let qual = qual(self, heap);
             return Err(self.unsupported(format!("keyword arguments to {qual}() ({k}=...)")));
         }
-        let exact = |interp: &Self, n: usize| -> R<()> {
+        let exact = |interp: &Self, heap: &H, n: usize| -> R<()> {
             if args.len() == n {
                 return Ok(());
             }
+            let qual = qual(interp, heap);
             let msg = match n {
                 0 => format!("{qual}() takes no arguments ({} given)", args.len()),
                 1 => format!("{qual}() takes exactly one argument ({} given)", args.len()),
@@ -61,13 +64,13 @@ impl<H: Heap> Interp<'_, H> {
         };
         match (heap.get(obj), name) {
             (Object::List(_), "append") => {
-                exact(self, 1)?;
+                exact(self, heap, 1)?;
                 heap.incref(args[0]);
                 containers::list_append(heap, obj, args[0]);
                 Ok(self.none(heap))
             }
             (Object::List(_), "extend") => {
-                exact(self, 1)?;
+                exact(self, heap, 1)?;
                 self.list_extend(heap, obj, args[0])?;
                 Ok(self.none(heap))
             }
@@ -89,7 +92,7 @@ impl<H: Heap> Interp<'_, H> {
                 Ok(containers::list_pop(heap, obj, i))
             }
             (Object::List(_), "insert") => {
-                exact(self, 2)?;
+                exact(self, heap, 2)?;
                 let index = match heap.get(args[0]) {
                     Object::Int(i) => num_traits::ToPrimitive::to_i64(i).unwrap_or(
                         if num_traits::Signed::is_negative(i) {
@@ -112,23 +115,23 @@ impl<H: Heap> Interp<'_, H> {
                 Ok(self.none(heap))
             }
             (Object::List(_), "clear") => {
-                exact(self, 0)?;
+                exact(self, heap, 0)?;
                 let released = containers::list_clear(heap, obj);
                 self.decref_all(heap, released);
                 Ok(self.none(heap))
             }
             (Object::List(l), "copy") => {
-                exact(self, 0)?;
+                exact(self, heap, 0)?;
                 let items = l.items.clone();
                 Ok(self.new_list(heap, items))
             }
             (Object::List(_), "reverse") => {
-                exact(self, 0)?;
+                exact(self, heap, 0)?;
                 containers::list_reverse(heap, obj);
                 Ok(self.none(heap))
             }
             (Object::List(l), "remove") => {
-                exact(self, 1)?;
+                exact(self, heap, 1)?;
                 let items = l.items.clone();
                 let mut found = None;
                 for (i, &x) in items.iter().enumerate() {
@@ -151,9 +154,10 @@ impl<H: Heap> Interp<'_, H> {
                     _ => unreachable!("matched above"),
                 };
                 if name == "index" && (2..=3).contains(&args.len()) {
+                    let qual = qual(self, heap);
                     return Err(self.unsupported(format!("start and end arguments of {qual}()")));
                 }
-                exact(self, 1)?;
+                exact(self, heap, 1)?;
                 let mut positions = Vec::new();
                 for (i, &x) in items.iter().enumerate() {
                     if x == args[0] || self.eq(heap, x, args[0], 0)? {
@@ -168,7 +172,7 @@ impl<H: Heap> Interp<'_, H> {
                 }
                 match positions.first() {
                     Some(&i) => Ok(self.new_int(heap, BigInt::from(i))),
-                    None if tname == "tuple" => {
+                    None if self.type_name(heap, obj) == "tuple" => {
                         Err(self.err("ValueError", "tuple.index(x): x not in tuple"))
                     }
                     None => {
@@ -245,7 +249,7 @@ impl<H: Heap> Interp<'_, H> {
                 }
             }
             (Object::Dict(_), "clear") => {
-                exact(self, 0)?;
+                exact(self, heap, 0)?;
                 for (k, v) in containers::dict_clear(heap, obj) {
                     self.decref(heap, k);
                     self.decref(heap, v);
@@ -253,7 +257,7 @@ impl<H: Heap> Interp<'_, H> {
                 Ok(self.none(heap))
             }
             (Object::Dict(d), "copy") => {
-                exact(self, 0)?;
+                exact(self, heap, 0)?;
                 let entries = d.entries.clone();
                 for &(k, v) in &entries {
                     heap.incref(k);
@@ -266,13 +270,18 @@ impl<H: Heap> Interp<'_, H> {
             }
             (Object::Dict(_), "keys" | "values" | "items") => Err(PyError::unsupported_hint(
                 self.line,
-                format!("dict views ({qual}()) except in a for loop header"),
+                format!(
+                    "dict views ({}()) except in a for loop header",
+                    qual(self, heap)
+                ),
                 format!("write `for ... in d.{name}():`"),
             )),
             (other, _) => {
                 if super::builtins::method_exists(other, name) {
+                    let qual = qual(self, heap);
                     return Err(self.unsupported(format!("the method {qual}()")));
                 }
+                let tname = self.type_name(heap, obj);
                 Err(self.err(
                     "AttributeError",
                     format!("'{tname}' object has no attribute '{name}'"),

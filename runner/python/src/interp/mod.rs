@@ -24,6 +24,7 @@ pub(crate) mod ops;
 mod store;
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::marker::PhantomData;
 use std::rc::Rc;
 
@@ -50,7 +51,34 @@ const RECURSION_LIMIT: usize = 1000;
 #[derive(Debug, Default, Clone)]
 pub struct Namespace {
     entries: Vec<(Name, ObjId)>,
-    index: HashMap<Name, usize>,
+    index: HashMap<Name, usize, BuildHasherDefault<NameHasher>>,
+}
+
+/// FNV-1a, for the short names a namespace is looked up by at every step
+/// (SipHash's resistance to chosen keys is not needed for a program's own
+/// names, and costs a third of a lookup). Nothing iterates the index in
+/// an order that shows.
+#[derive(Debug, Clone, Copy)]
+pub struct NameHasher(u64);
+
+impl Default for NameHasher {
+    fn default() -> Self {
+        NameHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for NameHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl Namespace {
