@@ -432,7 +432,7 @@ fn a_heap_of_no_known_layer_is_refused_in_one_line() {
         .unwrap()
         + 1;
     let expected = format!(
-        "error: {}:{line}: the exercise registry is malformed: `provides = \"pool\"` is no layer: use \"storage\" (a memlings_python::Heap) or \"allocator\" (a memlings_python::Allocator)",
+        "error: {}:{line}: the exercise registry is malformed: `provides = \"pool\"` is no layer: use \"storage\" (a memlings_python::Heap), \"allocator\" (a memlings_python::Allocator) or \"gc_links\" (a memlings_python::GcLinks)",
         path.display()
     );
     // `verify` loads the registry before it builds anything.
