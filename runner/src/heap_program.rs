@@ -36,12 +36,12 @@ pub fn package(
         .iter()
         .map(|heap| (heap.name.to_string(), main_source(heap.file, heap.part)))
         .collect();
-    // Only an allocator needs the reference heap to run in; the crate is
-    // not built for storage heaps.
+    // Only an allocator or GC links need the reference heap to run in; the
+    // crate is not built for storage heaps.
     let reference = ("memlings-heap", ws.heap_crate());
     let extra: &[(&str, std::path::PathBuf)] = if heaps
         .iter()
-        .any(|heap| heap.part.provides == Layer::Allocator)
+        .any(|heap| heap.part.provides != Layer::Storage)
     {
         std::slice::from_ref(&reference)
     } else {
@@ -55,6 +55,14 @@ pub fn heap_type(part: &HeapPart) -> String {
     match part.provides {
         Layer::Storage => format!("exercise::{}", part.type_name),
         Layer::Allocator => format!("memlings_heap::ReferenceHeap<exercise::{}>", part.type_name),
+        // The registry checked both names when it was loaded: the
+        // allocator's exercise is a module of this one's file.
+        Layer::GcLinks => format!(
+            "memlings_heap::ReferenceHeap<exercise::{}::{}, exercise::{}>",
+            part.allocator.as_deref().unwrap_or_default(),
+            part.allocator_type.as_deref().unwrap_or_default(),
+            part.type_name
+        ),
     }
 }
 
@@ -108,6 +116,8 @@ mod tests {
             type_name: "Mine".into(),
             sizes: vec![],
             collector: vec![],
+            allocator: None,
+            allocator_type: None,
         };
         assert_eq!(heap_type(&part(Layer::Storage)), "exercise::Mine");
         let main = main_source(
@@ -121,6 +131,22 @@ mod tests {
         assert!(
             main.contains("run_program::<memlings_heap::ReferenceHeap<exercise::Mine>>("),
             "{main}"
+        );
+    }
+
+    #[test]
+    fn gc_links_run_on_the_allocator_they_name() {
+        let part = HeapPart {
+            provides: Layer::GcLinks,
+            type_name: "MyLinks".into(),
+            sizes: vec![],
+            collector: vec![],
+            allocator: Some("arenas".into()),
+            allocator_type: Some("Pymalloc".into()),
+        };
+        assert_eq!(
+            heap_type(&part),
+            "memlings_heap::ReferenceHeap<exercise::arenas::Pymalloc, exercise::MyLinks>"
         );
     }
 }

@@ -6,6 +6,11 @@
 //! order whose check the learner has passed: later exercises build on
 //! earlier ones. With none passed it is the first, which the output then
 //! calls unfinished.
+//!
+//! So the capstone's heap grows as its exercises pass: with `arenas` the
+//! last passed, the reference heap runs on the learner's allocator alone;
+//! once `object_header` passes (it provides GC links on that allocator),
+//! its list functions link the collector's lists too.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -156,6 +161,10 @@ impl LearnerHeap {
             }
             Layer::Allocator => format!(
                 "allocator from {name} ({shown}); storage, collector, sizes: the reference heap's"
+            ),
+            Layer::GcLinks => format!(
+                "GC lists from {name} ({shown}), allocator from {}; storage, collector passes, sizes: the reference heap's",
+                self.part.allocator.as_deref().unwrap_or_default()
             ),
         };
         let mut lines = vec![format!("your heap: {layers}")];
@@ -311,6 +320,34 @@ heap = { provides = "allocator", type = "Pools" }
                 "your heap: storage from storage (exercises/b/storage.rs), sizes from sizes; collector: none yet (cycles are never freed)",
                 "not finished yet: sizes (3 todo!() left) and other (its check has not passed); what the program prints may differ from CPython until they pass",
             ]
+        );
+    }
+
+    #[test]
+    fn gc_links_are_chosen_once_passed_and_name_their_allocator() {
+        let text = format!(
+            "{REGISTRY}\n[[exercise]]\nname = \"links\"\npart = \"V\"\nchapter = \"e\"\nbook = \"x.md\"\nhint = \"h\"\nuses = [\"pools\"]\nheap = {{ provides = \"gc_links\", type = \"Links\", allocator = \"pools\" }}\n"
+        );
+        let registry = Registry::parse(&text, Path::new("x.toml")).unwrap();
+        let pick = |done: &[&str]| {
+            let done = done.iter().map(|s| s.to_string()).collect();
+            choose(&registry, &done).map(|(ex, _)| ex.name.clone())
+        };
+        // Only the allocator passed: it runs alone, as before.
+        assert_eq!(pick(&["pools"]).as_deref(), Some("pools"));
+        assert_eq!(pick(&["pools", "links"]).as_deref(), Some("links"));
+        let ex = registry.get("links").unwrap().clone();
+        let heap = LearnerHeap {
+            ws: Workspace { root: "/w".into() },
+            file: "/w/exercises/e/links.rs".into(),
+            done: true,
+            part: ex.heap.clone().unwrap(),
+            exercise: ex,
+            pieces: vec![piece("links", true, 0), piece("pools", true, 0)],
+        };
+        assert_eq!(
+            heap.describe(),
+            ["your heap: GC lists from links (exercises/e/links.rs), allocator from pools; storage, collector passes, sizes: the reference heap's"]
         );
     }
 

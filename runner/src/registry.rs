@@ -52,6 +52,14 @@ pub struct HeapPart {
     /// Likewise its collector.
     #[serde(default)]
     pub collector: Vec<String>,
+    /// For GC links: the exercise in `uses` whose allocator they run on.
+    /// Its file is a module of this one named after it (`#[path] pub mod
+    /// arenas;`), so the type is `exercise::<allocator>::<its type>`.
+    #[serde(default)]
+    pub allocator: Option<String>,
+    /// That allocator's type, as [`Registry::parse`] finds it.
+    #[serde(skip)]
+    pub allocator_type: Option<String>,
 }
 
 /// The layer of a heap (see `memlings_python::heap`) an exercise's type is.
@@ -64,6 +72,10 @@ pub enum Layer {
     /// Implements `memlings_python::Allocator` (and `Default`): run inside
     /// the reference heap, `memlings_heap::ReferenceHeap<Type>`.
     Allocator,
+    /// Implements `memlings_python::GcLinks`: the collector's list
+    /// operations, run in the reference heap on an allocator of the
+    /// learner's too, `memlings_heap::ReferenceHeap<Allocator, Type>`.
+    GcLinks,
 }
 
 impl Layer {
@@ -71,6 +83,7 @@ impl Layer {
         match self {
             Layer::Storage => "storage",
             Layer::Allocator => "allocator",
+            Layer::GcLinks => "gc_links",
         }
     }
 }
@@ -82,6 +95,7 @@ impl TryFrom<String> for Layer {
         match value.as_str() {
             "storage" => Ok(Layer::Storage),
             "allocator" => Ok(Layer::Allocator),
+            "gc_links" => Ok(Layer::GcLinks),
             // No heap takes a learner's collector on its own yet: the
             // capstone's storage heap will name its own.
             "collector" => Err(
@@ -89,7 +103,7 @@ impl TryFrom<String> for Layer {
                     .to_string(),
             ),
             other => Err(format!(
-                "`provides = {other:?}` is no layer: use \"storage\" (a memlings_python::Heap) or \"allocator\" (a memlings_python::Allocator)"
+                "`provides = {other:?}` is no layer: use \"storage\" (a memlings_python::Heap), \"allocator\" (a memlings_python::Allocator) or \"gc_links\" (a memlings_python::GcLinks)"
             )),
         }
     }
@@ -147,11 +161,30 @@ impl Registry {
                 message: e.message().trim().to_string(),
             }
         })?;
-        let registry = Registry {
+        let mut registry = Registry {
             exercises: file.exercise,
         };
         registry.validate(text, path)?;
+        registry.resolve_allocators();
         Ok(registry)
+    }
+
+    /// Fills in each GC links' allocator type (validated to exist).
+    fn resolve_allocators(&mut self) {
+        let types: Vec<Option<String>> = self
+            .exercises
+            .iter()
+            .map(|ex| {
+                let name = ex.heap.as_ref()?.allocator.as_ref()?;
+                let other = self.exercises.iter().find(|e| &e.name == name)?;
+                Some(other.heap.as_ref()?.type_name.clone())
+            })
+            .collect();
+        for (ex, ty) in self.exercises.iter_mut().zip(types) {
+            if let Some(heap) = &mut ex.heap {
+                heap.allocator_type = ty;
+            }
+        }
     }
 
     fn validate(&self, text: &str, path: &Path) -> Result<(), UserError> {
@@ -190,6 +223,7 @@ impl Registry {
             }
             if let Some(heap) = &ex.heap {
                 validate_heap(ex, heap).map_err(fail)?;
+                validate_composition(ex, heap, &self.exercises).map_err(fail)?;
             }
             for used in &ex.uses {
                 // Earlier in the list: an exercise builds on what came before.
@@ -260,6 +294,45 @@ fn validate_heap(ex: &Exercise, heap: &HeapPart) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// GC links run on an allocator of the learner's, and only they name one:
+/// anything else cannot be put together into one heap.
+fn validate_composition(ex: &Exercise, heap: &HeapPart, all: &[Exercise]) -> Result<(), String> {
+    let name = &ex.name;
+    match (heap.provides, &heap.allocator) {
+        (Layer::GcLinks, None) => Err(format!(
+            "`{name}` provides GC links, which run in the reference heap on your allocator: name the exercise in its `uses` that provides it, `allocator = \"...\"`"
+        )),
+        (Layer::GcLinks, Some(other)) => {
+            if !ex.uses.contains(other) {
+                return Err(format!(
+                    "`{name}`'s GC links run on the allocator of `{other}`, which is not in its `uses`"
+                ));
+            }
+            let provides = all
+                .iter()
+                .find(|e| &e.name == other)
+                .and_then(|e| e.heap.as_ref())
+                .map(|h| h.provides);
+            if provides != Some(Layer::Allocator) {
+                return Err(format!(
+                    "`{name}`'s GC links run on the allocator of `{other}`, which provides no allocator (`heap = {{ provides = \"allocator\" }}`)"
+                ));
+            }
+            if !heap.sizes.is_empty() || !heap.collector.is_empty() {
+                return Err(format!(
+                    "`{name}` provides GC links, which run in the reference heap with its sizes and collector: drop `sizes` and `collector`"
+                ));
+            }
+            Ok(())
+        }
+        (_, Some(_)) => Err(format!(
+            "`{name}` provides {}, which takes no allocator: only GC links run on one; drop `allocator`",
+            heap.provides.name()
+        )),
+        (_, None) => Ok(()),
+    }
 }
 
 /// What rustc accepts as a type's name: no keyword, no lone `_`.
@@ -408,6 +481,8 @@ hint = "Multiply."
                 type_name: "MyHeap".into(),
                 sizes: vec!["units".into()],
                 collector: vec![],
+                allocator: None,
+                allocator_type: None,
             })
         );
         assert_eq!(r.exercises[0].heap, None);
@@ -417,6 +492,24 @@ hint = "Multiply."
             r.exercises[1].heap.as_ref().unwrap().provides,
             Layer::Allocator
         );
+    }
+
+    #[test]
+    fn gc_links_are_composed_with_the_allocator_they_name() {
+        let units = ONE.replace(
+            "\"units\"\n",
+            "\"units\"\nheap = { provides = \"allocator\", type = \"Pools\" }\n",
+        );
+        assert!(units.contains("Pools"), "{units}");
+        let second = ONE.replace("\"units\"", "\"heapy\"");
+        let text = format!(
+            "{units}{second}uses = [\"units\"]\nheap = {{ provides = \"gc_links\", type = \"Links\", allocator = \"units\" }}\n"
+        );
+        let r = Registry::parse(&text, Path::new("x.toml")).unwrap();
+        let heap = r.exercises[1].heap.as_ref().unwrap();
+        assert_eq!(heap.provides, Layer::GcLinks);
+        assert_eq!(heap.allocator.as_deref(), Some("units"));
+        assert_eq!(heap.allocator_type.as_deref(), Some("Pools"));
     }
 
     #[test]
@@ -445,6 +538,22 @@ hint = "Multiply."
             (
                 r#"{ provides = "allocator", type = "A", collector = ["units"] }"#,
                 "runs in the reference heap with its collector: drop `collector`",
+            ),
+            (
+                r#"{ provides = "gc_links", type = "L" }"#,
+                "`heapy` provides GC links, which run in the reference heap on your allocator: name the exercise",
+            ),
+            (
+                r#"{ provides = "gc_links", type = "L", allocator = "nope" }"#,
+                "`heapy`'s GC links run on the allocator of `nope`, which is not in its `uses`",
+            ),
+            (
+                r#"{ provides = "gc_links", type = "L", allocator = "units" }"#,
+                "`heapy`'s GC links run on the allocator of `units`, which provides no allocator",
+            ),
+            (
+                r#"{ provides = "storage", type = "H", allocator = "units" }"#,
+                "`heapy` provides storage, which takes no allocator: only GC links run on one",
             ),
             (r#"{ provides = "storage" }"#, "missing field `type`"),
             (

@@ -89,7 +89,13 @@ fn bench_replays_the_traces_on_the_learners_allocator_and_the_systems() {
         registry.contains(allocators),
         "arenas provides an allocator"
     );
-    sb.write("runner/exercises.toml", &registry.replace(allocators, ""));
+    // object_header's GC links run on that allocator: they go too.
+    let links = "heap = { provides = \"gc_links\", type = \"MyLinks\", allocator = \"arenas\" }\n";
+    assert!(registry.contains(links), "object_header provides GC links");
+    sb.write(
+        "runner/exercises.toml",
+        &registry.replace(allocators, "").replace(links, ""),
+    );
     let out = sb.memlings(&["bench", "t/small.trace", "--budget", "1"]);
     out.assert_code(0);
     out.assert_stderr_line(

@@ -432,7 +432,7 @@ fn a_heap_of_no_known_layer_is_refused_in_one_line() {
         .unwrap()
         + 1;
     let expected = format!(
-        "error: {}:{line}: the exercise registry is malformed: `provides = \"pool\"` is no layer: use \"storage\" (a memlings_python::Heap) or \"allocator\" (a memlings_python::Allocator)",
+        "error: {}:{line}: the exercise registry is malformed: `provides = \"pool\"` is no layer: use \"storage\" (a memlings_python::Heap), \"allocator\" (a memlings_python::Allocator) or \"gc_links\" (a memlings_python::GcLinks)",
         path.display()
     );
     // `verify` loads the registry before it builds anything.
@@ -660,5 +660,54 @@ fn compare_stops_python3_when_it_prints_without_end() {
     assert_eq!(
         out.stderr,
         "error: python3 printed more than 16 MiB running ok.py; is there a print in a loop that never ends?\n"
+    );
+}
+
+/// The capstone's heap: with `object_header` passed, `--heap yours` is the
+/// reference heap on the learner's arenas allocator with the learner's
+/// `gc_list_*` functions linking the collector's lists. Every example must
+/// print what python3 prints on it.
+#[test]
+fn every_example_agrees_with_python3_on_the_capstone_heap() {
+    if !python3_available() {
+        eprintln!(
+            "SKIPPED every_example_agrees_with_python3_on_the_capstone_heap: python3 is not installed (CI has it)"
+        );
+        return;
+    }
+    let sb = common::Sandbox::new();
+    sb.solve("arenas");
+    sb.solve("object_header");
+    sb.set_done(&["arenas", "object_header"]);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(repo_root().join("examples"))
+        .expect("the examples/ folder exists")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 11, "the corpus has its lessons: {files:?}");
+    let mut failures = Vec::new();
+    for file in &files {
+        let path = file.to_string_lossy();
+        let out = sb.memlings(&["py", &path, "--heap", "yours", "--compare"]);
+        let composed = out
+            .stdout
+            .contains("memlings, your heap (object_header)")
+            && out.stderr.contains(
+                "your heap: GC lists from object_header (exercises/13_capstone/object_header.rs), allocator from arenas",
+            );
+        if out.code != 0 || !composed {
+            failures.push(format!(
+                "--- {path} (exit {}):\n{}{}",
+                out.code, out.stdout, out.stderr
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "the capstone heap and python3 disagree on {} of {} examples:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
     );
 }

@@ -8,7 +8,7 @@
 //! and that no object with an outside reference can reach, is garbage.
 //! It never looks for objects with a count of zero: those are already gone.
 
-use memlings_python::{Allocator, Block, ObjId, Object, Runtime};
+use memlings_python::{Allocator, Block, GcLinks, ObjId, Object, Runtime};
 
 use crate::gclist::{EdgeKind, List};
 use crate::size_model::DictKeys;
@@ -86,7 +86,7 @@ pub struct Generational {
     pub(crate) state: GcState,
 }
 
-impl<A: Allocator> ReferenceHeap<A> {
+impl<A: Allocator, L: GcLinks> ReferenceHeap<A, L> {
     /// `_PyObject_GC_Link`: one more GC object. Past generation 0's
     /// threshold, a collection runs right here, inside the allocation, in
     /// 3.11 (3.12 waits for the next eval-breaker check).

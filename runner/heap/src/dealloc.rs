@@ -22,7 +22,7 @@
 //! leaf's first up to n = 47, marker's first from n = 48 (leaf's dealloc
 //! would be the 51st nested one).
 
-use memlings_python::{Allocator, ObjId, Object, Runtime};
+use memlings_python::{Allocator, GcLinks, ObjId, Object, Runtime};
 
 use crate::gclist::List;
 use crate::ReferenceHeap;
@@ -57,7 +57,7 @@ enum Frame {
     DestroyChain,
 }
 
-impl<A: Allocator> ReferenceHeap<A> {
+impl<A: Allocator, L: GcLinks> ReferenceHeap<A, L> {
     /// `Py_DECREF`.
     pub(super) fn decref_object<R: Runtime<Self>>(&mut self, id: ObjId, rt: &mut R) {
         let checked = self.store.checked;
@@ -284,7 +284,7 @@ impl<A: Allocator> ReferenceHeap<A> {
         // Weakrefs to an object that has no weakref support of its own
         // cannot exist in CPython; if one does here, it just goes dead.
         self.detach_all_weakrefs(id);
-        let Some(slot) = self.store.remove(id) else {
+        let Some(slot) = self.store.remove::<L>(id) else {
             return;
         };
         if let Some(table) = slot.table {

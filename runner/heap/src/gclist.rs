@@ -19,13 +19,80 @@
 //! and which object a collection frees first. So every operation here keeps
 //! CPython's order: new objects go to the tail, merging appends a whole list
 //! at the tail.
+//!
+//! The operations that move an object from list to list (track, untrack,
+//! move, merge) go through a [`GcLinks`] type: [`ReferenceLinks`], this
+//! module's own, or the capstone learner's `gc_list_*` functions. The
+//! passes of a collection are list surgery too, but on lists in a state
+//! only they know (singly linked, flags in the links), so they stay here.
 
 use std::alloc::{self, Layout};
+use std::fmt;
+use std::marker::PhantomData;
 use std::ptr::NonNull;
 
-use memlings_python::ObjId;
+use memlings_python::{GcLinks, ObjId, PyGcHead};
 
 use crate::header::{GcHeader, ObHeader, GC_HEAD_SIZE, NEXT_MASK_UNREACHABLE, OB_HEAD_SIZE};
+
+/// The reference heap's list operations, written over [`GcHeader`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReferenceLinks;
+
+// SAFETY: each function is gcmodule.c's, over heads the caller promises
+// are live and well linked; `set_prev` keeps the flags.
+unsafe impl GcLinks for ReferenceLinks {
+    #[inline]
+    unsafe fn list_init(list: *mut PyGcHead) {
+        // SAFETY: the caller's contract: a live head.
+        let head = unsafe { GcHeader::from_link(list) };
+        head.set_next_raw(list);
+        head.set_prev_raw(list);
+    }
+
+    #[inline]
+    unsafe fn is_empty(list: *mut PyGcHead) -> bool {
+        // SAFETY: the caller's contract: a live head.
+        let head = unsafe { GcHeader::from_link(list) };
+        next_of(head) == head
+    }
+
+    #[inline]
+    unsafe fn append(node: *mut PyGcHead, list: *mut PyGcHead) {
+        // SAFETY: the caller's contract: both live, the list well formed.
+        let (gc, head) = unsafe { (GcHeader::from_link(node), GcHeader::from_link(list)) };
+        let last = prev_of(head);
+        gc.set_prev(last);
+        last.set_next(gc);
+        gc.set_next(head);
+        head.set_prev_raw(node);
+    }
+
+    #[inline]
+    unsafe fn remove(node: *mut PyGcHead) {
+        // SAFETY: the caller's contract: a live node of a well formed list.
+        let gc = unsafe { GcHeader::from_link(node) };
+        unlink(gc);
+        gc.set_next_raw(std::ptr::null_mut());
+    }
+
+    #[inline]
+    unsafe fn merge(from: *mut PyGcHead, to: *mut PyGcHead) {
+        // SAFETY: the caller's contract: distinct live heads.
+        let (from, to) = unsafe { (GcHeader::from_link(from), GcHeader::from_link(to)) };
+        if next_of(from) != from {
+            let to_tail = prev_of(to);
+            let from_first = next_of(from);
+            let from_tail = prev_of(from);
+            to_tail.set_next(from_first);
+            from_first.set_prev(to_tail);
+            from_tail.set_next(to);
+            to.set_prev_raw(from_tail.as_raw());
+        }
+        from.set_next(from);
+        from.set_prev_raw(from.as_raw());
+    }
+}
 
 /// Which list. The generations are permanent; the others are the working
 /// lists of `gc_collect_main`, empty between collections (collections do
@@ -78,13 +145,21 @@ fn heads_layout() -> Layout {
 
 /// The list heads. Their memory is allocated apart (not a field) so that
 /// their addresses, which the objects' links hold, do not change when the
-/// heap moves.
-#[derive(Debug)]
-pub struct GcLists {
+/// heap moves. `L` does the list operations.
+pub struct GcLists<L: GcLinks = ReferenceLinks> {
     heads: NonNull<u8>,
+    links: PhantomData<fn() -> L>,
 }
 
-impl Default for GcLists {
+impl<L: GcLinks> fmt::Debug for GcLists<L> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GcLists")
+            .field("heads", &self.heads)
+            .finish()
+    }
+}
+
+impl<L: GcLinks> Default for GcLists<L> {
     fn default() -> Self {
         let layout = heads_layout();
         // SAFETY: the layout's size is not zero.
@@ -96,22 +171,25 @@ impl Default for GcLists {
             // fresh allocation, aligned to 16; it lives as long as `self`.
             unsafe {
                 let at = heads.add(i * HEAD_PLACE);
-                GcHeader::init_list(at);
+                L::list_init(GcHeader::init(at).as_raw());
                 ObHeader::init(at.add(GC_HEAD_SIZE), ObjId(u32::MAX)).set_refcnt(0);
             }
         }
-        GcLists { heads }
+        GcLists {
+            heads,
+            links: PhantomData,
+        }
     }
 }
 
-impl Drop for GcLists {
+impl<L: GcLinks> Drop for GcLists<L> {
     fn drop(&mut self) {
         // SAFETY: allocated in `default` with this layout, freed once.
         unsafe { alloc::dealloc(self.heads.as_ptr(), heads_layout()) };
     }
 }
 
-impl GcLists {
+impl<L: GcLinks> GcLists<L> {
     /// The head node of `list`.
     pub fn head(&self, list: List) -> GcHeader {
         // SAFETY: head `list` is inside the heads' allocation, initialized in
@@ -128,24 +206,25 @@ impl GcLists {
     }
 
     /// `gc_list_append`.
+    #[inline]
     fn append(&mut self, gc: GcHeader, list: List) {
-        let head = self.head(list);
-        let last = prev_of(head);
-        gc.set_prev(last);
-        last.set_next(gc);
-        gc.set_next(head);
-        head.set_prev_raw(gc.as_raw());
+        // SAFETY: `gc` is a live head (GcHeader's invariant), untracked
+        // here; the list's head is live and its list well formed.
+        unsafe { L::append(gc.as_raw(), self.head(list).as_raw()) };
     }
 
     /// `_PyObject_GC_UNTRACK`: out of whatever list it is in.
+    #[inline]
     pub fn untrack(&mut self, gc: GcHeader) {
-        untrack(gc);
+        untrack::<L>(gc);
     }
 
     /// `gc_list_move`: out of its list, onto the tail of `list`.
+    #[inline]
     pub fn move_to(&mut self, gc: GcHeader, list: List) {
         if gc.is_tracked() {
-            unlink(gc);
+            // SAFETY: tracked, so a live node of a well formed list.
+            unsafe { L::remove(gc.as_raw()) };
             self.append(gc, list);
         }
     }
@@ -156,21 +235,14 @@ impl GcLists {
         if from == to || self.is_empty(from) {
             return;
         }
-        let (from, to) = (self.head(from), self.head(to));
-        let to_tail = prev_of(to);
-        let from_first = next_of(from);
-        let from_tail = prev_of(from);
-        to_tail.set_next(from_first);
-        from_first.set_prev(to_tail);
-        from_tail.set_next(to);
-        to.set_prev_raw(from_tail.as_raw());
-        from.set_next(from);
-        from.set_prev_raw(from.as_raw());
+        // SAFETY: two distinct live heads of well formed lists.
+        unsafe { L::merge(self.head(from).as_raw(), self.head(to).as_raw()) };
     }
 
+    #[inline]
     pub fn is_empty(&self, list: List) -> bool {
-        let head = self.head(list);
-        next_of(head) == head
+        // SAFETY: a live head, initialized in `default`.
+        unsafe { L::is_empty(self.head(list).as_raw()) }
     }
 
     pub fn first(&self, list: List) -> Option<GcHeader> {
@@ -452,10 +524,12 @@ fn visit_reachable(gc: GcHeader, young: GcHeader) {
 }
 
 /// `_PyObject_GC_UNTRACK`, which needs no list: the neighbours are linked
-/// to each other.
-pub fn untrack(gc: GcHeader) {
+/// to each other (by `L`), and the links cleared but for the finalized flag.
+#[inline]
+pub fn untrack<L: GcLinks>(gc: GcHeader) {
     if gc.is_tracked() {
-        unlink(gc);
+        // SAFETY: tracked, so a live node of a well formed list.
+        unsafe { L::remove(gc.as_raw()) };
         gc.clear_links();
     }
 }
@@ -548,7 +622,7 @@ mod tests {
     #[test]
     fn tracking_moving_and_merging_keep_cpython_order() {
         let objects = Objects::new(&[1; 5], &[&[] as &[u32]; 5]);
-        let mut lists = GcLists::default();
+        let mut lists: GcLists = GcLists::default();
         for i in 0..4 {
             lists.track(objects.gc(i), List::Gen0);
         }
@@ -587,7 +661,7 @@ mod tests {
     fn deduce_unreachable_reverses_a_chain_and_finds_a_cycle() {
         //                          A  B  C  D  E
         let objects = Objects::new(&[1, 1, 1, 1, 1], &[&[], &[0], &[1], &[4], &[3]]);
-        let mut lists = GcLists::default();
+        let mut lists: GcLists = GcLists::default();
         for i in 0..5 {
             lists.track(objects.gc(i), List::Gen0);
         }
@@ -630,7 +704,7 @@ mod tests {
     fn an_object_of_another_generation_is_left_alone() {
         // 0 is old and refers to 1; 1 refers to 2; 2 refers to 1.
         let objects = Objects::new(&[1, 2, 1], &[&[1], &[2], &[1]]);
-        let mut lists = GcLists::default();
+        let mut lists: GcLists = GcLists::default();
         lists.track(objects.gc(0), List::Gen2);
         lists.track(objects.gc(1), List::Gen0);
         lists.track(objects.gc(2), List::Gen0);

@@ -46,6 +46,7 @@ use std::alloc::{self, Layout};
 use std::ptr::{self, NonNull};
 
 use memlings_python::ObjId;
+pub use memlings_python::PyGcHead;
 
 /// `sizeof(PyGC_Head)`.
 pub const GC_HEAD_SIZE: usize = 16;
@@ -61,13 +62,6 @@ pub const PREV_SHIFT: u32 = 2;
 const PREV_FLAGS: usize = (1 << PREV_SHIFT) - 1;
 /// `NEXT_MASK_UNREACHABLE`.
 pub const NEXT_MASK_UNREACHABLE: usize = 1;
-
-/// `PyGC_Head`.
-#[repr(C)]
-pub struct PyGcHead {
-    gc_next: *mut PyGcHead,
-    gc_prev: *mut PyGcHead,
-}
 
 /// `PyObject`: the part every object starts with.
 #[repr(C)]
@@ -155,19 +149,6 @@ impl GcHeader {
             })
         };
         GcHeader(head)
-    }
-
-    /// A list head: linked to itself (`gc_list_init`).
-    ///
-    /// # Safety
-    ///
-    /// As [`GcHeader::init`]; it is never followed by an object.
-    pub unsafe fn init_list(at: NonNull<u8>) -> GcHeader {
-        // SAFETY: the caller's contract.
-        let head = unsafe { GcHeader::init(at) };
-        head.set_next_raw(head.as_ptr());
-        head.set_prev_raw(head.as_ptr());
-        head
     }
 
     fn as_ptr(self) -> *mut PyGcHead {

@@ -45,11 +45,14 @@ mod system_allocator;
 mod tracking;
 mod weakrefs;
 
-use memlings_python::{Allocator, Collector, GcSettings, Heap, ObjId, Object, Runtime, SizeModel};
+use memlings_python::{
+    Allocator, Collector, GcLinks, GcSettings, Heap, ObjId, Object, Runtime, SizeModel,
+};
 
 pub use collect::Generational;
 use dealloc::{counts_as_gc, Trashcan};
 use freelists::FreeLists;
+pub use gclist::ReferenceLinks;
 use gclist::{GcLists, List};
 pub use pools::PoolAllocator;
 use store::Store;
@@ -60,14 +63,15 @@ pub type PooledHeap = ReferenceHeap<PoolAllocator>;
 
 /// CPython 3.11's memory management for the Python subset: reference
 /// counting, weak references, and the generational cycle collector, on the
-/// blocks of allocator `A`.
+/// blocks of allocator `A`, its collector's lists linked and unlinked by
+/// `L` (the capstone's `gc_list_*` functions, or the heap's own).
 #[derive(Debug)]
-pub struct ReferenceHeap<A: Allocator = SystemAllocator> {
+pub struct ReferenceHeap<A: Allocator = SystemAllocator, L: GcLinks = ReferenceLinks> {
     store: Store,
     /// The collector's lists. Not in [`Generational`]: `Heap::collector_mut`
     /// hands that out, and a collector swapped for another must not take
     /// with it the list heads the objects' headers link to.
-    gc_lists: GcLists,
+    gc_lists: GcLists<L>,
     /// What a full collection's first pass read, for its second.
     edges: gclist::Edges,
     collector: Generational,
@@ -76,9 +80,9 @@ pub struct ReferenceHeap<A: Allocator = SystemAllocator> {
     allocator: A,
 }
 
-impl<A: Allocator + Default> Default for ReferenceHeap<A> {
+impl<A: Allocator + Default, L: GcLinks> Default for ReferenceHeap<A, L> {
     fn default() -> Self {
-        Self::with_allocator(A::default())
+        Self::with_links(A::default())
     }
 }
 
@@ -102,6 +106,13 @@ impl ReferenceHeap {
 impl<A: Allocator> ReferenceHeap<A> {
     /// [`ReferenceHeap::new`], with its bytes from `allocator`.
     pub fn with_allocator(allocator: A) -> Self {
+        Self::with_links(allocator)
+    }
+}
+
+impl<A: Allocator, L: GcLinks> ReferenceHeap<A, L> {
+    /// [`ReferenceHeap::with_allocator`], its lists linked by `L`.
+    pub fn with_links(allocator: A) -> Self {
         ReferenceHeap {
             store: Store::default(),
             gc_lists: GcLists::default(),
@@ -254,7 +265,7 @@ impl<A: Allocator> ReferenceHeap<A> {
     }
 }
 
-impl<A: Allocator> Heap for ReferenceHeap<A> {
+impl<A: Allocator, L: GcLinks> Heap for ReferenceHeap<A, L> {
     type Collector = Generational;
     type Sizes = CPythonSizes;
 
@@ -375,19 +386,19 @@ impl<A: Allocator> Heap for ReferenceHeap<A> {
     }
 }
 
-impl<A: Allocator> Drop for ReferenceHeap<A> {
+impl<A: Allocator, L: GcLinks> Drop for ReferenceHeap<A, L> {
     fn drop(&mut self) {
         self.give_everything_back();
     }
 }
 
-impl<A: Allocator> Collector<ReferenceHeap<A>> for Generational {
-    fn is_tracked(&self, heap: &ReferenceHeap<A>, id: ObjId) -> bool {
+impl<A: Allocator, L: GcLinks> Collector<ReferenceHeap<A, L>> for Generational {
+    fn is_tracked(&self, heap: &ReferenceHeap<A, L>, id: ObjId) -> bool {
         heap.is_tracked(id)
     }
 
-    fn collect<R: Runtime<ReferenceHeap<A>>>(
-        heap: &mut ReferenceHeap<A>,
+    fn collect<R: Runtime<ReferenceHeap<A, L>>>(
+        heap: &mut ReferenceHeap<A, L>,
         generation: usize,
         rt: &mut R,
     ) -> usize {
@@ -451,8 +462,8 @@ impl GcSettings for Generational {
 #[derive(Debug)]
 pub enum CPythonSizes {}
 
-impl<A: Allocator> SizeModel<ReferenceHeap<A>> for CPythonSizes {
-    fn getsizeof(heap: &ReferenceHeap<A>, id: ObjId) -> usize {
+impl<A: Allocator, L: GcLinks> SizeModel<ReferenceHeap<A, L>> for CPythonSizes {
+    fn getsizeof(heap: &ReferenceHeap<A, L>, id: ObjId) -> usize {
         sizes::size_of(&heap.store, id)
     }
 

@@ -34,13 +34,13 @@
 //! comes here through `Heap::resized` and `Heap::items_reallocated`, so
 //! the allocator sees each reallocation CPython would make.
 
-use memlings_python::{Allocator, Block, ObjId, Object};
+use memlings_python::{Allocator, Block, GcLinks, ObjId, Object};
 
 use crate::freelists::Kind;
 use crate::size_model::{self, DictKeys};
 use crate::ReferenceHeap;
 
-impl<A: Allocator> ReferenceHeap<A> {
+impl<A: Allocator, L: GcLinks> ReferenceHeap<A, L> {
     /// A block from the allocator. The subset has no `MemoryError`, so an
     /// allocator that has nothing left stops the program.
     fn request(&mut self, size: usize) -> Block {
@@ -281,7 +281,7 @@ impl<A: Allocator> ReferenceHeap<A> {
 
     /// Every block still held, back to the allocator: the heap is going.
     pub(super) fn give_everything_back(&mut self) {
-        for slot in self.store.drain() {
+        for slot in self.store.drain::<L>() {
             if let Some(table) = slot.table {
                 self.allocator.free(table);
             }

@@ -13,7 +13,7 @@
 //! header, and the blocks: the object's own, and the array or table that
 //! CPython allocates apart from it.
 
-use memlings_python::{Block, ObjId, Object};
+use memlings_python::{Block, GcLinks, ObjId, Object};
 
 use crate::gclist::{self, Referents};
 use crate::gclist::{EdgeKind, Edges};
@@ -198,14 +198,14 @@ impl Store {
 
     /// Gives the slot back; its id may be handed out again. Its header is
     /// no longer used: the caller frees the block.
-    pub fn remove(&mut self, id: ObjId) -> Option<Removed> {
+    pub fn remove<L: GcLinks>(&mut self, id: ObjId) -> Option<Removed> {
         let slot = self.slots.get_mut(id.0 as usize)?.take()?;
         self.count(&slot.object, -1);
         let gc = self.gcs[id.0 as usize].take();
         if !self.checked {
             self.free.push(id.0);
         }
-        Some(self.forget(slot, gc))
+        Some(self.forget::<L>(slot, gc))
     }
 
     /// Follows the weakrefs and instances that come and go.
@@ -231,9 +231,9 @@ impl Store {
     /// A header about to go: out of any list first (deallocators untrack
     /// before freeing; this keeps a list from ever linking freed memory),
     /// and a static one's place back for reuse.
-    fn forget(&mut self, slot: Slot, gc: Option<GcHeader>) -> Removed {
+    fn forget<L: GcLinks>(&mut self, slot: Slot, gc: Option<GcHeader>) -> Removed {
         if let Some(gc) = gc {
-            gclist::untrack(gc);
+            gclist::untrack::<L>(gc);
         }
         let place = match gc {
             Some(gc) => gc.as_bytes(),
@@ -350,7 +350,7 @@ impl Store {
     }
 
     /// Every slot taken, dying objects included, to give their blocks back.
-    pub fn drain(&mut self) -> Vec<Removed> {
+    pub fn drain<L: GcLinks>(&mut self) -> Vec<Removed> {
         self.free.clear();
         self.weakref_objects = 0;
         self.instances = 0;
@@ -363,7 +363,7 @@ impl Store {
             .collect();
         slots
             .into_iter()
-            .map(|(slot, gc)| self.forget(slot, gc))
+            .map(|(slot, gc)| self.forget::<L>(slot, gc))
             .collect()
     }
 
@@ -436,6 +436,7 @@ mod tests {
 
     use super::*;
     use crate::gclist::{self, GcLists};
+    use crate::ReferenceLinks;
     use crate::SystemAllocator;
 
     /// The word at `offset` in `block`.
@@ -450,7 +451,7 @@ mod tests {
     fn a_gc_object_s_header_is_in_its_block_and_links_its_list() {
         let mut allocator = SystemAllocator::new();
         let mut store = Store::default();
-        let mut lists = GcLists::default();
+        let mut lists: GcLists = GcLists::default();
         let block = allocator.allocate(56).expect("memory");
         let id = store.insert(Object::List(List::default()), Some(block));
         let slot = store.slot_mut(id).expect("live");
@@ -467,7 +468,7 @@ mod tests {
         assert_eq!([word(block, 0), word(block, 8)], [head, head]);
 
         // Freed while still tracked: the store unlinks it first.
-        let removed = store.remove(id).expect("live");
+        let removed = store.remove::<ReferenceLinks>(id).expect("live");
         assert!(lists.is_empty(gclist::List::Gen0));
         allocator.free(removed.block.expect("its block"));
     }
@@ -479,7 +480,7 @@ mod tests {
         let block = allocator.allocate(24).expect("memory");
         let float = store.insert(Object::Float(1.5), Some(block));
         store.slot_mut(float).expect("live").set_refcount(9);
-        let removed = store.remove(float).expect("live");
+        let removed = store.remove::<ReferenceLinks>(float).expect("live");
         // A free list hands the same block to the next float.
         let again = store.insert(Object::Float(2.5), removed.block);
         assert_eq!([word(block, 0), word(block, 8)], [1, again.0 as usize]);
@@ -489,9 +490,9 @@ mod tests {
         store.slot_mut(none).expect("live").set_refcount(3);
         assert_eq!(store.refcount(none), 3);
         assert_eq!(allocator.stats().blocks, 1);
-        let removed = store.remove(none).expect("live");
+        let removed = store.remove::<ReferenceLinks>(none).expect("live");
         assert!(removed.block.is_none());
-        let kept = store.remove(again).expect("live");
+        let kept = store.remove::<ReferenceLinks>(again).expect("live");
         allocator.free(kept.block.expect("its block"));
     }
 }

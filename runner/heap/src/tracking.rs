@@ -13,12 +13,12 @@
 //!   collection untracks it again (`_PyDict_MaybeUntrack`, from
 //!   `untrack_dicts`), to keep building a big dict from being quadratic.
 
-use memlings_python::{Allocator, ObjId, Object};
+use memlings_python::{Allocator, GcLinks, ObjId, Object};
 
 use crate::gclist::List;
 use crate::ReferenceHeap;
 
-impl<A: Allocator> ReferenceHeap<A> {
+impl<A: Allocator, L: GcLinks> ReferenceHeap<A, L> {
     /// `_PyObject_GC_MAY_BE_TRACKED`: could this object be part of a cycle?
     /// Any GC object may, except a tuple already untracked. (An untracked
     /// dict still may: something trackable can be stored in it later.)

@@ -7,7 +7,7 @@
 //! also gets its callback called, with the weakref as argument, if the
 //! weakref itself is still alive.
 
-use memlings_python::{Allocator, ObjId, Object, Runtime};
+use memlings_python::{Allocator, GcLinks, ObjId, Object, Runtime};
 
 use crate::ReferenceHeap;
 
@@ -24,7 +24,7 @@ pub(super) fn supports_weakrefs(object: &Object) -> bool {
     )
 }
 
-impl<A: Allocator> ReferenceHeap<A> {
+impl<A: Allocator, L: GcLinks> ReferenceHeap<A, L> {
     fn weakref_callback(&self, wr: ObjId) -> Option<ObjId> {
         match self.store.object(wr) {
             Some(Object::WeakRef(weak)) => weak.callback,

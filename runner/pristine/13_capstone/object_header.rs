@@ -78,15 +78,18 @@ pub const PREV_MASK_COLLECTING: usize = 2;
 /// The flag bits of `_gc_prev`; the rest is the previous node's address.
 pub const PREV_FLAGS: usize = PREV_MASK_FINALIZED | PREV_MASK_COLLECTING;
 
-/// CPython 3.11's `PyGC_Head`: the 16 bytes in front of a GC object.
-#[repr(C)]
-#[derive(Debug)]
-pub struct GcHead {
-    /// The next node of the list, null when the object is not tracked.
-    pub gc_next: *mut GcHead,
-    /// The previous node, with two flag bits in its low bits.
-    pub gc_prev: *mut GcHead,
-}
+/// CPython 3.11's `PyGC_Head`: the 16 bytes in front of a GC object. It
+/// is the interpreter's own type, so that the reference heap can run your
+/// list functions on its objects' headers (see `MyLinks` below):
+///
+/// ```text
+/// #[repr(C)]
+/// pub struct PyGcHead {
+///     pub gc_next: *mut PyGcHead, // the next node, null when not tracked
+///     pub gc_prev: *mut PyGcHead, // the previous node, two flag bits low
+/// }
+/// ```
+pub type GcHead = memlings_python::PyGcHead;
 
 /// `PyObject`: the header every object starts with.
 #[repr(C)]
@@ -441,6 +444,44 @@ pub unsafe fn gc_list_merge(from: *mut GcHead, to: *mut GcHead) {
 /// `list` is a live list head whose nodes are live GC objects.
 pub unsafe fn gc_list_objects(list: *mut GcHead) -> Vec<Obj> {
     todo!()
+}
+
+/// Your list functions, as the interpreter's heap calls them: with this
+/// exercise passed, `memlings py --heap yours` runs Python programs on the
+/// reference heap over your `arenas` allocator, and every object the
+/// collector tracks, untracks, moves or merges goes through the functions
+/// above, in the objects' blocks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MyLinks;
+
+// SAFETY: each function is the one above, whose contract is the trait's;
+// they keep every list well formed and `gc_prev`'s flags, which the check
+// tests.
+unsafe impl memlings_python::GcLinks for MyLinks {
+    unsafe fn list_init(list: *mut GcHead) {
+        // SAFETY: the trait's contract is gc_list_init's.
+        unsafe { gc_list_init(list) }
+    }
+
+    unsafe fn is_empty(list: *mut GcHead) -> bool {
+        // SAFETY: the trait's contract is gc_list_is_empty's.
+        unsafe { gc_list_is_empty(list) }
+    }
+
+    unsafe fn append(node: *mut GcHead, list: *mut GcHead) {
+        // SAFETY: the trait's contract is gc_list_append's.
+        unsafe { gc_list_append(node, list) }
+    }
+
+    unsafe fn remove(node: *mut GcHead) {
+        // SAFETY: the trait's contract is gc_list_remove's.
+        unsafe { gc_list_remove(node) }
+    }
+
+    unsafe fn merge(from: *mut GcHead, to: *mut GcHead) {
+        // SAFETY: the trait's contract is gc_list_merge's.
+        unsafe { gc_list_merge(from, to) }
+    }
 }
 
 fn main() {

@@ -65,8 +65,8 @@ pub mod wire;
 
 pub use error::{ErrorKind, PyError};
 pub use heap::{
-    Allocator, AllocatorStats, ArenaCensus, Block, Collector, GcSettings, Heap, NoCollector,
-    PoolCensus, PoolCensusEntry, Runtime, SizeModel,
+    Allocator, AllocatorStats, ArenaCensus, Block, Collector, GcLinks, GcSettings, Heap,
+    NoCollector, PoolCensus, PoolCensusEntry, PyGcHead, Runtime, SizeModel,
 };
 pub use object::{Class, Dict, Instance, List, ObjId, Object, WeakRef};
 

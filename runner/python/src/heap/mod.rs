@@ -6,13 +6,16 @@
 //! | storage     | [`Heap`]                | where objects live, their reference counts    | `ob_refcnt`, `_Py_Dealloc` |
 //! | allocator   | [`Allocator`]           | where an object's bytes come from             | Objects/obmalloc.c      |
 //! | collector   | [`Collector`], [`GcSettings`] | tracking, generations, thresholds, `collect`  | Modules/gcmodule.c      |
+//! | GC links    | [`GcLinks`], [`PyGcHead`] | the list surgery in the objects' headers      | `gc_list_*` in gcmodule.c |
 //! | size model  | [`SizeModel`]           | `sys.getsizeof`, how a list's capacity grows  | `tp_basicsize`, `list_resize` |
 //!
 //! The interpreter talks to [`Heap`] only; the heap names its collector and
 //! size model as associated types, so the interpreter reaches them through
 //! it. The allocator sits below the storage layer: the interpreter never
 //! sees it, and a heap that has one (the reference heap, the capstone)
-//! takes it as a type parameter.
+//! takes it as a type parameter. So do the GC links, below the collector:
+//! the reference heap runs its collector's passes over the list functions
+//! of a [`GcLinks`] type, the capstone's or its own.
 //!
 //! Every strong reference the interpreter holds (a name, a value being
 //! computed, an argument) is counted: it calls [`Heap::incref`] when it takes
@@ -23,12 +26,14 @@
 
 mod allocator;
 mod collector;
+mod gc_links;
 mod size_model;
 
 pub use allocator::{
     Allocator, AllocatorStats, ArenaCensus, Block, PoolCensus, PoolCensusEntry, ALIGNMENT,
 };
 pub use collector::{Collector, GcSettings, NoCollector};
+pub use gc_links::{GcLinks, PyGcHead};
 pub use size_model::SizeModel;
 
 use crate::object::{ObjId, Object};
