@@ -17,15 +17,10 @@
 
 use memlings_python::PoolCensus;
 
-/// `SMALL_REQUEST_THRESHOLD`, and the size classes it makes of 16 bytes
-/// each (`ALIGNMENT` on a 64-bit build).
-const THRESHOLD: usize = 512;
-const CLASS_STEP: usize = 16;
-const CLASSES: usize = THRESHOLD / CLASS_STEP;
-const POOL_SIZE: usize = 16 << 10;
-/// `POOL_OVERHEAD`: the pool header, rounded up to `ALIGNMENT`.
-const POOL_HEADER: usize = 48;
-const ARENA_SIZE: usize = 1 << 20;
+use crate::pools::{
+    block_size, ARENA_SIZE, NB_SMALL_SIZE_CLASSES, POOL_OVERHEAD, POOL_SIZE,
+    SMALL_REQUEST_THRESHOLD,
+};
 
 /// `sizeof` of each free-listed type on a 64-bit build, as 3.11.7 prints
 /// them: `PyDictObject`, `PyFloatObject`, `PyListObject`, and a tuple of
@@ -106,7 +101,7 @@ struct Class {
 
 /// `_PyObject_DebugMallocStats`, up to its first *Total*.
 pub fn pool_report(census: &PoolCensus) -> String {
-    let mut classes = [Class::default(); CLASSES];
+    let mut classes = [Class::default(); NB_SMALL_SIZE_CLASSES];
     let mut free_pools = 0;
     let mut alignment = 0;
     for arena in &census.arenas {
@@ -116,15 +111,15 @@ pub fn pool_report(census: &PoolCensus) -> String {
         }
         // Empty pools are skipped: their arena counts them as free.
         for pool in arena.pools.iter().filter(|p| p.used > 0) {
-            let size = (pool.szidx + 1) * CLASS_STEP;
+            let size = block_size(pool.szidx);
             let class = &mut classes[pool.szidx];
             class.pools += 1;
             class.used += pool.used;
-            class.free += (POOL_SIZE - POOL_HEADER) / size - pool.used;
+            class.free += (POOL_SIZE - POOL_OVERHEAD) / size - pool.used;
         }
     }
 
-    let mut out = format!("Small block threshold = {THRESHOLD}, in {CLASSES} size classes.\n\n");
+    let mut out = format!("Small block threshold = {SMALL_REQUEST_THRESHOLD}, in {NB_SMALL_SIZE_CLASSES} size classes.\n\n");
     out.push_str("class   size   num pools   blocks in use  avail blocks\n");
     out.push_str("-----   ----   ---------   -------------  ------------\n");
     let mut allocated = 0;
@@ -132,15 +127,15 @@ pub fn pool_report(census: &PoolCensus) -> String {
     let mut headers = 0;
     let mut quantization = 0;
     for (i, class) in classes.iter().enumerate().filter(|(_, c)| c.pools > 0) {
-        let size = (i + 1) * CLASS_STEP;
+        let size = block_size(i);
         out.push_str(&format!(
             "{i:5} {size:6} {:11} {:15} {:13}\n",
             class.pools, class.used, class.free
         ));
         allocated += class.used * size;
         available += class.free * size;
-        headers += class.pools * POOL_HEADER;
-        quantization += class.pools * ((POOL_SIZE - POOL_HEADER) % size);
+        headers += class.pools * POOL_OVERHEAD;
+        quantization += class.pools * ((POOL_SIZE - POOL_OVERHEAD) % size);
     }
     out.push('\n');
 
