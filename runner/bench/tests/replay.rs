@@ -2,7 +2,7 @@
 //! broken ones that each make one classic mistake, which the replay must
 //! report as incorrect at the first operation that shows it.
 
-use std::alloc::{alloc, dealloc, Layout};
+use std::alloc::{alloc_zeroed, dealloc, Layout};
 use std::ptr::NonNull;
 
 use memlings_bench::replay::{check, time};
@@ -38,8 +38,10 @@ struct Bump {
 impl Bump {
     fn new(bug: Bug) -> Bump {
         let layout = Layout::from_size_align(ARENA, 16).unwrap();
+        // Zeroed, so a block whose contents a bug lost reads as 0x00, the
+        // same in every run (and never as uninitialized bytes).
         // SAFETY: a non-zero layout.
-        let base = NonNull::new(unsafe { alloc(layout) }).unwrap();
+        let base = NonNull::new(unsafe { alloc_zeroed(layout) }).unwrap();
         Bump {
             base,
             next: 16,
